@@ -1,0 +1,96 @@
+import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
+
+type Column = Float32Array | Int32Array | Uint8Array;
+type ColumnCtor = Float32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+
+/**
+ * Columns of processed experience waiting for a policy update (ML-Agents' update buffer).
+ * Each column has a fixed row width; rows are appended per trajectory, shuffled together and
+ * cut into minibatches.
+ */
+export class UpdateBuffer {
+  private readonly columns = new Map<string, { ctor: ColumnCtor; width: number; data: Column; }>();
+  private rows = 0;
+  private capacity = 0;
+
+  /** Declares a column before the first append. */
+  define(name: string, ctor: ColumnCtor, width: number): void {
+    if (this.rows > 0) throw new Error(`UpdateBuffer: column '${name}' declared after rows were added`);
+    this.columns.set(name, { ctor, width, data: new ctor(0) });
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  /** Appends `n` rows; every declared column must be given with n x width values. */
+  append(n: number, values: Record<string, Column>): void {
+    this.ensureCapacity(this.rows + n);
+    for (const [name, col] of this.columns) {
+      const v = values[name];
+      if (!v) throw new Error(`UpdateBuffer.append: column '${name}' missing`);
+      if (v.length !== n * col.width) {
+        throw new Error(`UpdateBuffer.append: column '${name}' has ${v.length} values, expected ${n} x ${col.width}`);
+      }
+      col.data.set(v as never, this.rows * col.width);
+    }
+    this.rows += n;
+  }
+
+  /** Shuffles the rows of all columns with one permutation. */
+  shuffle(rng: SeededRandom): void {
+    const perm = new Int32Array(this.rows);
+    for (let i = 0; i < this.rows; i++) perm[i] = i;
+    for (let i = this.rows - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const t = perm[i]!;
+      perm[i] = perm[j]!;
+      perm[j] = t;
+    }
+    for (const col of this.columns.values()) {
+      const src = col.data;
+      const dst = new col.ctor(src.length);
+      const w = col.width;
+      for (let i = 0; i < this.rows; i++) dst.set(src.subarray(perm[i]! * w, perm[i]! * w + w) as never, i * w);
+      col.data = dst;
+    }
+  }
+
+  /** Rows [start, end) of every column (views, valid until the buffer changes). */
+  slice(start: number, end: number): Record<string, Column> {
+    const out: Record<string, Column> = {};
+    for (const [name, col] of this.columns) out[name] = col.data.subarray(start * col.width, end * col.width);
+    return out;
+  }
+
+  /** Normalises a one-wide float column to zero mean and unit std over all rows (advantages). */
+  normalizeColumn(name: string): void {
+    const col = this.columns.get(name);
+    if (!col || col.width !== 1) throw new Error(`UpdateBuffer.normalizeColumn: '${name}' is not a one-wide column`);
+    const d = col.data as Float32Array;
+    let mean = 0;
+    for (let i = 0; i < this.rows; i++) mean += d[i]!;
+    mean /= Math.max(1, this.rows);
+    let v = 0;
+    for (let i = 0; i < this.rows; i++) v += (d[i]! - mean) ** 2;
+    const std = Math.sqrt(v / Math.max(1, this.rows));
+    // 1e-10 as ML-Agents: a constant column stays finite.
+    for (let i = 0; i < this.rows; i++) d[i] = (d[i]! - mean) / (std + 1e-10);
+  }
+
+  /** Empties the buffer, keeping its columns and memory. */
+  clear(): void {
+    this.rows = 0;
+  }
+
+  private ensureCapacity(rows: number): void {
+    if (rows <= this.capacity) return;
+    const cap = Math.max(rows, this.capacity * 2, 256);
+    for (const col of this.columns.values()) {
+      const grown = new col.ctor(cap * col.width);
+      grown.set(col.data.subarray(0, this.rows * col.width) as never);
+      col.data = grown;
+    }
+    this.capacity = cap;
+  }
+}
