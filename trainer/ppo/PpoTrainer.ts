@@ -1,0 +1,270 @@
+import { actionMaskSize, observationSize, type BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
+import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
+import { AgentProcessor, type EpisodeSummary } from '../trajectory/AgentProcessor.js';
+import type { Trajectory } from '../trajectory/Trajectory.js';
+import { generalizedAdvantages } from '../trajectory/Gae.js';
+import { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
+import type { RewardSignal } from '../rewards/RewardSignal.js';
+import { signalTitle } from '../rewards/RewardSignal.js';
+import { scheduledValue, SCHEDULE_MINIMUM, type ScheduleType } from './Schedule.js';
+
+/** What the PPO trainer needs from the networks and their optimiser. */
+export interface PpoLearner {
+  act(
+    obs: Float32Array[],
+    masks: Uint8Array | null,
+    n: number,
+    deterministic?: boolean,
+  ): {
+    continuousRaw: Float32Array;
+    continuousClipped: Float32Array;
+    discrete: Int32Array;
+    logProbs: Float32Array;
+    entropy: Float32Array;
+  };
+  values(obs: Float32Array[], n: number): Record<string, Float32Array>;
+  updateNormalizer(obs: Float32Array[], n: number): void;
+  update(
+    batch: {
+      n: number;
+      obs: Float32Array[];
+      continuousRaw: Float32Array;
+      discrete: Int32Array;
+      actionMasks: Uint8Array | null;
+      oldLogProbs: Float32Array;
+      advantages: Float32Array;
+      returns: Record<string, Float32Array>;
+      oldValues: Record<string, Float32Array>;
+    },
+    hp: { learningRate: number; beta: number; epsilon: number },
+  ): Record<string, number>;
+}
+
+/** Where the trainer reports numbers (a StatsReporter per behavior). */
+export interface StatsSink {
+  add(key: string, value: number): void;
+}
+
+/** The PPO settings the trainer reads (ML-Agents' names). */
+export interface PpoTrainerSettings {
+  max_steps: number;
+  time_horizon: number;
+  hyperparameters: {
+    batch_size: number;
+    buffer_size: number;
+    learning_rate: number;
+    beta: number;
+    epsilon: number;
+    lambd: number;
+    num_epoch: number;
+    learning_rate_schedule: ScheduleType;
+    beta_schedule: ScheduleType;
+    epsilon_schedule: ScheduleType;
+  };
+  network_settings: { normalize: boolean };
+}
+
+/** Counters that make a trainer resumable. */
+export interface PpoTrainerState {
+  step: number;
+  updates: number;
+}
+
+/**
+ * PPO for one behavior, as ML-Agents' PPOTrainer: trajectories from the AgentProcessor get
+ * value estimates, per-signal rewards, GAE and returns, and go into the update buffer; once it
+ * holds `buffer_size` steps, `num_epoch` passes of minibatches update the networks and the
+ * buffer is cleared. Acting happens in between, for every batch of decisions.
+ */
+export class PpoTrainer {
+  private readonly processor: AgentProcessor;
+  private readonly buffer = new UpdateBuffer();
+  private readonly signalNames: string[];
+  private stepCount = 0;
+  private updateCount = 0;
+  private readonly obsSizes: number[];
+  /** Called after each processed trajectory with the new step count (summaries, checkpoints). */
+  onStep: (step: number) => void = () => {};
+  /** Called after each policy update. */
+  onUpdate: (step: number) => void = () => {};
+
+  constructor(
+    readonly spec: BehaviorSpec,
+    readonly settings: PpoTrainerSettings,
+    private readonly learner: PpoLearner,
+    private readonly rewardSignals: readonly RewardSignal[],
+    private readonly stats: StatsSink,
+    private readonly rng: SeededRandom,
+    /** False in --inference runs: act, never learn. */
+    readonly training = true,
+  ) {
+    this.obsSizes = spec.observations.map(observationSize);
+    this.signalNames = rewardSignals.map((s) => s.name);
+    this.processor = new AgentProcessor(spec, settings.time_horizon, {
+      onTrajectory: (t) => this.processTrajectory(t),
+      onEpisodeEnd: (e) => this.recordEpisode(e),
+    });
+    spec.observations.forEach((o, k) => this.buffer.define(`obs${k}`, Float32Array, observationSize(o)));
+    this.buffer.define('continuousRaw', Float32Array, spec.actions.continuous);
+    this.buffer.define('discrete', Int32Array, spec.actions.discrete.length);
+    this.buffer.define('actionMasks', Uint8Array, actionMaskSize(spec.actions));
+    // One log prob per continuous dimension and per discrete branch, as ML-Agents flattens them.
+    this.buffer.define('oldLogProbs', Float32Array, spec.actions.continuous + spec.actions.discrete.length);
+    this.buffer.define('advantages', Float32Array, 1);
+    for (const name of this.signalNames) {
+      this.buffer.define(`returns.${name}`, Float32Array, 1);
+      this.buffer.define(`values.${name}`, Float32Array, 1);
+    }
+  }
+
+  /** Agent steps processed so far (ML-Agents' step count). */
+  get currentStep(): number {
+    return this.stepCount;
+  }
+
+  get updates(): number {
+    return this.updateCount;
+  }
+
+  /** True while the step count is below max_steps. */
+  get shouldStillTrain(): boolean {
+    return this.training && this.stepCount < this.settings.max_steps;
+  }
+
+  /** Current values of the scheduled hyperparameters. */
+  currentHyperparameters(): { learningRate: number; beta: number; epsilon: number } {
+    const hp = this.settings.hyperparameters;
+    const max = this.settings.max_steps;
+    return {
+      learningRate: scheduledValue(hp.learning_rate_schedule, hp.learning_rate, SCHEDULE_MINIMUM.learningRate, max, this.stepCount),
+      beta: scheduledValue(hp.beta_schedule, hp.beta, SCHEDULE_MINIMUM.beta, max, this.stepCount),
+      epsilon: scheduledValue(hp.epsilon_schedule, hp.epsilon, SCHEDULE_MINIMUM.epsilon, max, this.stepCount),
+    };
+  }
+
+  /** The EnvManager's call: take in what the games reported, learn when due, act. */
+  async step(
+    terminals: { agentKeys: Int32Array; obs: Float32Array[]; rewards: Float32Array; groupRewards: Float32Array; interrupted: Uint8Array; n: number },
+    decisions: { agentKeys: Int32Array; obs: Float32Array[]; rewards: Float32Array; groupRewards: Float32Array; actionMasks: Uint8Array | null; n: number },
+  ): Promise<{ continuous: Float32Array; discrete: Int32Array }> {
+    if (terminals.n > 0) this.processor.addTerminals(terminals);
+    if (decisions.n > 0) this.processor.addDecisions(decisions);
+    if (this.shouldStillTrain && this.buffer.length >= this.settings.hyperparameters.buffer_size) {
+      this.updatePolicy();
+    }
+    if (decisions.n === 0) {
+      return { continuous: new Float32Array(0), discrete: new Int32Array(0) };
+    }
+    const out = this.learner.act(decisions.obs, decisions.actionMasks, decisions.n);
+    this.processor.addActions(decisions.agentKeys, out);
+    let entropy = 0;
+    for (let i = 0; i < out.entropy.length; i++) entropy += out.entropy[i]!;
+    this.stats.add('Policy/Entropy', entropy / Math.max(1, out.entropy.length));
+    return { continuous: out.continuousClipped, discrete: out.discrete };
+  }
+
+  /** A game went away: its agents' unfinished steps are discarded. */
+  dropAgents(agentKeys: Int32Array): void {
+    this.processor.dropAgents(agentKeys);
+  }
+
+  getState(): PpoTrainerState {
+    return { step: this.stepCount, updates: this.updateCount };
+  }
+
+  setState(state: PpoTrainerState): void {
+    this.stepCount = state.step;
+    this.updateCount = state.updates;
+  }
+
+  private processTrajectory(t: Trajectory): void {
+    if (!this.training) return;
+    if (this.settings.network_settings.normalize) this.learner.updateNormalizer(t.obs, t.length);
+    const values = this.learner.values(t.obs, t.length);
+    const next = this.learner.values(t.nextObs, 1);
+    // A real end has no future; an interrupted one (max step) is bootstrapped from the value of the last observation.
+    const terminal = t.doneReached && !t.interrupted;
+    const advantages = new Float32Array(t.length);
+    const columns: Record<string, Float32Array | Int32Array | Uint8Array> = {};
+    for (const signal of this.rewardSignals) {
+      const v = values[signal.name];
+      if (!v) throw new Error(`learner has no value head for reward signal '${signal.name}'`);
+      const rewards = signal.evaluate(t);
+      const valueNext = terminal ? 0 : next[signal.name]![0]!;
+      const adv = generalizedAdvantages(rewards, v, valueNext, signal.gamma, this.settings.hyperparameters.lambd);
+      const returns = new Float32Array(t.length);
+      for (let i = 0; i < t.length; i++) {
+        returns[i] = adv[i]! + v[i]!;
+        advantages[i]! += adv[i]!;
+      }
+      columns[`returns.${signal.name}`] = returns;
+      columns[`values.${signal.name}`] = v;
+      let mean = 0;
+      for (let i = 0; i < t.length; i++) mean += v[i]!;
+      this.stats.add(`Policy/${signalTitle(signal.name)} Value Estimate`, mean / t.length);
+    }
+    t.obs.forEach((col, k) => (columns[`obs${k}`] = col));
+    columns.continuousRaw = t.continuousRaw;
+    columns.discrete = t.discrete;
+    columns.actionMasks = t.actionMasks ?? new Uint8Array(0);
+    columns.oldLogProbs = t.logProbs;
+    columns.advantages = advantages;
+    this.buffer.append(t.length, columns);
+    this.stepCount += t.length;
+    this.onStep(this.stepCount);
+  }
+
+  private recordEpisode(e: EpisodeSummary): void {
+    this.stats.add('Environment/Cumulative Reward', e.reward);
+    this.stats.add('Environment/Episode Length', e.length);
+    if (e.groupReward !== 0) this.stats.add('Environment/Group Cumulative Reward', e.groupReward);
+    // The extrinsic signal's episode total, scaled by its strength, as ML-Agents reports it.
+    const extrinsic = this.rewardSignals.find((s) => s.name === 'extrinsic');
+    if (extrinsic) this.stats.add('Policy/Extrinsic Reward', (e.reward + e.groupReward) * extrinsic.strength);
+  }
+
+  private updatePolicy(): void {
+    const hp = this.settings.hyperparameters;
+    const current = this.currentHyperparameters();
+    this.buffer.normalizeColumn('advantages');
+    const batchSize = Math.min(hp.batch_size, hp.buffer_size);
+    const numBatches = Math.floor(hp.buffer_size / batchSize);
+    const sums: Record<string, number> = {};
+    let count = 0;
+    for (let epoch = 0; epoch < hp.num_epoch; epoch++) {
+      this.buffer.shuffle(this.rng);
+      for (let b = 0; b < numBatches; b++) {
+        const cols = this.buffer.slice(b * batchSize, (b + 1) * batchSize);
+        const returns: Record<string, Float32Array> = {};
+        const oldValues: Record<string, Float32Array> = {};
+        for (const name of this.signalNames) {
+          returns[name] = cols[`returns.${name}`] as Float32Array;
+          oldValues[name] = cols[`values.${name}`] as Float32Array;
+        }
+        const stats = this.learner.update(
+          {
+            n: batchSize,
+            obs: this.obsSizes.map((_, k) => cols[`obs${k}`] as Float32Array),
+            continuousRaw: cols.continuousRaw as Float32Array,
+            discrete: cols.discrete as Int32Array,
+            actionMasks: this.spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
+            oldLogProbs: cols.oldLogProbs as Float32Array,
+            advantages: cols.advantages as Float32Array,
+            returns,
+            oldValues,
+          },
+          current,
+        );
+        for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
+        count++;
+      }
+    }
+    for (const [k, v] of Object.entries(sums)) this.stats.add(k, v / count);
+    this.stats.add('Policy/Learning Rate', current.learningRate);
+    this.stats.add('Policy/Beta', current.beta);
+    this.stats.add('Policy/Epsilon', current.epsilon);
+    this.buffer.clear();
+    this.updateCount++;
+    this.onUpdate(this.stepCount);
+  }
+}

@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import type { RunOptions } from '../config/schema.js';
+import { settingsForBehavior } from '../config/loadRunOptions.js';
+import { selectBackend } from '../backend/selectBackend.js';
+import { EnvManager } from '../env/EnvManager.js';
+import { GameProcessPool } from '../env/GameProcessPool.js';
+import { CheckpointStore } from '../checkpoint/CheckpointStore.js';
+import { TrainingStatus } from '../checkpoint/TrainingStatus.js';
+import { createDefaultStatsWriters, type DefaultStatsWriters } from '../stats/DefaultStatsWriters.js';
+import { StatsReporter } from '../stats/StatsReporter.js';
+import { BehaviorTrainer } from './BehaviorTrainer.js';
+import { prepareRunDirectory } from './RunDirectory.js';
+import { constantEnvironmentParameters } from './environmentParameters.js';
+import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
+import type { PpoOptimizer } from '../ppo/PpoOptimizer.js';
+
+/** Hooks a caller can add to a run (tests, the ONNX exporter, the live plots page). */
+export interface TrainingRunHooks {
+  /** Files to write beside each checkpoint and at the end; returns their paths. */
+  exportPolicy?: (behavior: BehaviorSpec, optimizer: PpoOptimizer, step: number, runDir: string, final: boolean) => string[];
+  /** Stops the run from outside (tests); Ctrl+C does the same. */
+  signal?: AbortSignal;
+}
+
+/** What a finished run leaves behind. */
+export interface TrainingRunResult {
+  runDir: string;
+  backend: string;
+  /** Final step per behavior. */
+  steps: Record<string, number>;
+  interrupted: boolean;
+}
+
+const VERSION_METADATA = { three_rl_agents_version: '0.1.0', stats_format_version: '0.3.0' };
+
+/**
+ * One `three-rl train` run, as ML-Agents' TrainerController: prepares results/<run-id>, starts
+ * the server (and the game processes with --env), builds a trainer per behavior as games declare
+ * them, and stops when every trainer reached max_steps or on Ctrl+C, saving final state.
+ */
+export async function runTraining(options: RunOptions, hooks: TrainingRunHooks = {}): Promise<TrainingRunResult> {
+  const cs = options.checkpoint_settings;
+  const env = options.env_settings;
+  const runDir = prepareRunDirectory(options);
+  const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume });
+  const log = (line: string) => writers.console.info(line);
+  const backend = await selectBackend(options.torch_settings.backend);
+  log(`Backend: ${backend}`);
+  const seed = env.seed === -1 ? Math.floor(Math.random() * 1_000_000) : env.seed;
+  if (env.seed === -1) log(`Seed: ${seed} (pass --seed to repeat this run)`);
+
+  const status = new TrainingStatus(join(runDir, 'run_logs', 'training_status.json'), VERSION_METADATA);
+  const trainers = new Map<string, BehaviorTrainer>();
+  const statsWriters = [...writers.all];
+  let fatal: Error | null = null;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const checkDone = () => {
+    if (cs.inference) return;
+    if (trainers.size > 0 && [...trainers.values()].every((t) => t.finished)) resolveDone();
+  };
+
+  const makeTrainer = (spec: BehaviorSpec): BehaviorTrainer => {
+    const settings = settingsForBehavior(options, spec.name);
+    const stats = new StatsReporter(spec.name, statsWriters);
+    const checkpoints = new CheckpointStore(runDir, spec.name, settings.keep_checkpoints, status);
+    const trainer = new BehaviorTrainer({
+      spec,
+      settings,
+      stats,
+      checkpoints,
+      seed: seed + trainers.size * 7919,
+      training: !cs.inference,
+      exportPolicy: hooks.exportPolicy ? (opt, step) => hooks.exportPolicy!(spec, opt, step, runDir, false) : undefined,
+      onProgress: () => checkDone(),
+    });
+    if (cs.resume || cs.inference) {
+      if (checkpoints.hasLatest()) {
+        const ckpt = checkpoints.load();
+        trainer.restore(ckpt);
+        log(`Resuming ${spec.name} from step ${ckpt.step} (${checkpoints.latestPath})`);
+      } else if (cs.inference) {
+        throw new Error(`--inference: run '${cs.run_id}' has no checkpoint of ${spec.name} to run`);
+      }
+    } else if (cs.initialize_from) {
+      const source = new CheckpointStore(join(cs.results_dir, cs.initialize_from), spec.name, settings.keep_checkpoints, status);
+      trainer.restore(source.load(), true);
+      log(`Initialized ${spec.name} from run '${cs.initialize_from}'`);
+    }
+    trainers.set(spec.name, trainer);
+    return trainer;
+  };
+
+  const manager = new EnvManager({
+    port: env.base_port,
+    seed,
+    timeScale: options.engine_settings.time_scale,
+    parameters: constantEnvironmentParameters(options.environment_parameters),
+    log,
+    policyFactory: (spec) => makeTrainer(spec),
+    onStats: (stats) => {
+      // Like ML-Agents' StatsSideChannel, a game's custom stats go to every behavior's summary.
+      for (const t of trainers.values()) t.stats.addEnvironmentStats(stats);
+    },
+    onError: (err) => {
+      fatal = err;
+      resolveDone();
+    },
+  });
+  const port = await manager.start();
+  log(`Listening for games on ${manager.url}`);
+
+  let pool: GameProcessPool | null = null;
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) {
+      // A second Ctrl+C: the user does not want to wait for the save.
+      process.exit(130);
+    }
+    interrupted = true;
+    log('Learning was interrupted. Please wait while the final state is saved (Ctrl+C again to quit at once).');
+    resolveDone();
+  };
+  // SIGTERM (a CI timeout, `kill`) saves like Ctrl+C: hours of training are not lost to a signal.
+  // `on`, not `once`: the game pool checks whether anyone else handles the signal.
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  hooks.signal?.addEventListener('abort', onSigint, { once: true });
+
+  try {
+    if (env.env_path) {
+      pool = new GameProcessPool({
+        game: env.env_path,
+        numEnvs: env.num_envs,
+        numAreas: env.num_areas,
+        url: `ws://127.0.0.1:${port}`,
+        seed,
+        parameters: constantEnvironmentParameters(options.environment_parameters),
+        maxLifetimeRestarts: env.max_lifetime_restarts,
+        restartsRateLimitN: env.restarts_rate_limit_n,
+        restartsRateLimitPeriodS: env.restarts_rate_limit_period_s,
+        startTimeoutMs: env.timeout_wait * 1000,
+        log,
+        onFatal: (err) => {
+          fatal = err;
+          resolveDone();
+        },
+      });
+      log(`Starting ${env.num_envs} headless ${env.env_path} process(es) with ${env.num_areas} area(s) each`);
+      await pool.start();
+    } else {
+      log(`No --env given: open a game page in train mode; it connects to ${manager.url}`);
+    }
+    await done;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    if (pool) await pool.stop();
+    await manager.close(interrupted ? 'training interrupted' : 'training finished');
+  }
+  if (fatal) throw fatal;
+
+  const steps: Record<string, number> = {};
+  for (const [name, t] of trainers) {
+    steps[name] = t.trainer.currentStep;
+    if (!cs.inference) {
+      t.writeSummary();
+      const path = t.saveCheckpoint();
+      const extra = hooks.exportPolicy?.(t.spec, t.optimizer, t.trainer.currentStep, runDir, true) ?? [];
+      status.setFinal(name, {
+        steps: t.trainer.currentStep,
+        file_path: path,
+        reward: null,
+        creation_time: Date.now() / 1000,
+        auxillary_file_paths: extra,
+      });
+      log(`Saved ${name} at step ${t.trainer.currentStep}: ${path}`);
+      for (const f of extra) log(`Exported ${f}`);
+    }
+    t.dispose();
+  }
+  for (const w of writers.all) w.close?.();
+  return { runDir, backend, steps, interrupted };
+}
