@@ -34,6 +34,7 @@ import type {
   WelcomeMessage,
 } from '../protocol/messages.js';
 import { ProtocolError } from '../protocol/ProtocolError.js';
+import { CloseCode, errorReply } from '../protocol/ErrorReply.js';
 import { MAX_FRAME_BYTES, validateTrainerMessage, validateWelcome } from '../protocol/validate.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { BehaviorSpec } from '../spec/BehaviorSpec.js';
@@ -689,14 +690,16 @@ export class Sync {
     if (this.transport) {
       if (tellTrainer) {
         try {
-          const reply: Message = { type: 'error', code: tellTrainer.code, message: tellTrainer.message };
-          if (tellTrainer.field !== undefined) reply.field = tellTrainer.field;
-          this.send(reply);
+          this.send(errorReply(tellTrainer));
         } catch {
           // Best effort: the connection is being dropped anyway.
         }
       }
-      this.transport.close(tellTrainer ? 1002 : 1000, tellTrainer ? `protocol error: ${tellTrainer.code}` : 'closing');
+      // Browsers refuse close codes outside 1000 and 3000-4999, so protocol errors use 4000.
+      this.transport.close(
+        tellTrainer ? CloseCode.afterError : CloseCode.normal,
+        tellTrainer ? `protocol error: ${tellTrainer.code}` : 'closing',
+      );
     }
     this.awaiting.clear();
     const waiter = this.waiter;

@@ -197,7 +197,7 @@ describe('Sync in train mode', () => {
     const reply = await trainer.next();
     expect(reply).toMatchObject({ type: 'error', code: 'invalid_field', field: 'behaviors.Walk.discrete[1]' });
     expect(await sync.closed).toMatch(/behaviors\.Walk\.discrete\[1\]/);
-    expect(await trainer.socketClosed).toBe(1002);
+    expect(await trainer.socketClosed).toBe(4000);
     await expect(sync.step()).rejects.toThrow(/invalid message from the trainer/);
   });
 
