@@ -72,7 +72,8 @@ export class SeededRandom {
 
   /** The generator's state, for checkpoints. */
   getState(): [number, number, number, number] {
-    return [this.a, this.b, this.c, this.d];
+    // `a` comes out of an XOR as a signed int32; the same bits as unsigned keep setState's check simple.
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
   /** Restores a state returned by getState. */
