@@ -38,6 +38,24 @@ describe('PPO learns through the full stack', () => {
     expect(readFileSync(join(result.runDir, 'configuration.yaml'), 'utf8')).toContain("max_steps: 20000");
     const status = JSON.parse(readFileSync(join(result.runDir, 'run_logs', 'training_status.json'), 'utf8'));
     expect(status.Basic.final_checkpoint.steps).toBe(result.steps.Basic);
+
+    // --initialize-from: a new run starts from the trained networks (steps from 0) and plays well at once.
+    const warm = loadRunOptions('configs/ppo/Basic.yaml', {
+      env: 'basic',
+      numAreas: 4,
+      seed: 9,
+      runId: 'warm',
+      resultsDir: results,
+      backend: 'wasm',
+      initializeFrom: 'basic',
+    });
+    warm.env_settings.base_port = 0;
+    warm.behaviors.Basic!.max_steps = 1000;
+    warm.behaviors.Basic!.summary_freq = 1000;
+    const warmResult = await runTraining(warm);
+    const warmLines = readStatsJsonl(warmResult.runDir, 'Basic').filter((l) => l.stats[CUMULATIVE]);
+    expect(warmLines[0]!.step).toBe(1000);
+    expect(warmLines[0]!.stats[CUMULATIVE]!.mean).toBeGreaterThan(0.8);
   });
 
   it('balances 3DBall far beyond what random play reaches', async () => {
