@@ -38,6 +38,11 @@ export {
 export { ObservationStack } from './sensors/ObservationStack.js';
 export { TagRegistry, defaultTagRegistry } from './sensors/TagRegistry.js';
 
+export { OnnxPolicy, type OnnxPolicyOptions, type PolicyActions } from './inference/OnnxPolicy.js';
+export type { ModelSignature } from './inference/ModelSignature.js';
+export type { OnnxRuntimeChoice } from './inference/OnnxRuntime.js';
+export type { ModelSource } from './inference/loadModelBytes.js';
+
 export { PROTOCOL_VERSION } from './protocol/version.js';
 export { ProtocolError } from './protocol/ProtocolError.js';
 export type { WelcomeMessage, SyncMode as TrainerSyncMode } from './protocol/messages.js';

@@ -2,9 +2,10 @@
  * The `three-rl` command line. Each sub-command lives in its own module and registers itself
  * here; add a command by adding its register function to `commands`.
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../../onnx-export/packageVersion.js';
+import { registerExportCommand } from './exportCommand.js';
 import { registerGamesCommand } from './gamesCommand.js';
 import { registerTrainCommand } from './trainCommand.js';
 
@@ -12,14 +13,13 @@ import { registerTrainCommand } from './trainCommand.js';
 export type CommandRegistration = (program: Command) => void;
 
 /** Every sub-command, in the order `three-rl --help` lists them. */
-export const commands: readonly CommandRegistration[] = [registerTrainCommand, registerGamesCommand];
+export const commands: readonly CommandRegistration[] = [registerTrainCommand, registerGamesCommand, registerExportCommand];
 
 /** Builds the program without running it (tests parse with `{ from: 'user' }`). */
 export function buildProgram(): Command {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const program = new Command('three-rl')
     .description('Train reinforcement-learning agents for Three.js + cannon-es games; ship them as ONNX.')
-    .version(pkg.version)
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)');
   for (const register of commands) register(program);
   return program;

@@ -13,10 +13,12 @@ import { prepareRunDirectory } from './RunDirectory.js';
 import { constantEnvironmentParameters } from './environmentParameters.js';
 import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import type { PpoOptimizer } from '../ppo/PpoOptimizer.js';
+import { exportOnnxPolicy } from '../../onnx-export/onnxCheckpointExport.js';
+import { packageVersion } from '../../onnx-export/packageVersion.js';
 
 /** Hooks a caller can add to a run (tests, the ONNX exporter, the live plots page). */
 export interface TrainingRunHooks {
-  /** Files to write beside each checkpoint and at the end; returns their paths. */
+  /** Files to write beside each checkpoint and at the end; returns their paths. Default: the ONNX policy (exportOnnxPolicy). */
   exportPolicy?: (behavior: BehaviorSpec, optimizer: PpoOptimizer, step: number, runDir: string, final: boolean) => string[];
   /** Stops the run from outside (tests); Ctrl+C does the same. */
   signal?: AbortSignal;
@@ -31,7 +33,6 @@ export interface TrainingRunResult {
   interrupted: boolean;
 }
 
-const VERSION_METADATA = { three_rl_agents_version: '0.1.0', stats_format_version: '0.3.0' };
 
 /**
  * One `three-rl train` run, as ML-Agents' TrainerController: prepares results/<run-id>, starts
@@ -41,6 +42,7 @@ const VERSION_METADATA = { three_rl_agents_version: '0.1.0', stats_format_versio
 export async function runTraining(options: RunOptions, hooks: TrainingRunHooks = {}): Promise<TrainingRunResult> {
   const cs = options.checkpoint_settings;
   const env = options.env_settings;
+  const exportPolicy = hooks.exportPolicy ?? exportOnnxPolicy;
   const runDir = prepareRunDirectory(options);
   const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume });
   const log = (line: string) => writers.console.info(line);
@@ -49,7 +51,10 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   const seed = env.seed === -1 ? Math.floor(Math.random() * 1_000_000) : env.seed;
   if (env.seed === -1) log(`Seed: ${seed} (pass --seed to repeat this run)`);
 
-  const status = new TrainingStatus(join(runDir, 'run_logs', 'training_status.json'), VERSION_METADATA);
+  const status = new TrainingStatus(join(runDir, 'run_logs', 'training_status.json'), {
+    three_rl_agents_version: packageVersion(),
+    stats_format_version: '0.3.0',
+  });
   const trainers = new Map<string, BehaviorTrainer>();
   const statsWriters = [...writers.all];
   let fatal: Error | null = null;
@@ -71,7 +76,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       checkpoints,
       seed: seed + trainers.size * 7919,
       training: !cs.inference,
-      exportPolicy: hooks.exportPolicy ? (opt, step) => hooks.exportPolicy!(spec, opt, step, runDir, false) : undefined,
+      exportPolicy: (opt, step) => exportPolicy(spec, opt, step, runDir, false),
       onProgress: () => checkDone(),
     });
     if (cs.resume || cs.inference) {
@@ -166,7 +171,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     if (!cs.inference) {
       t.writeSummary();
       const path = t.saveCheckpoint();
-      const extra = hooks.exportPolicy?.(t.spec, t.optimizer, t.trainer.currentStep, runDir, true) ?? [];
+      const extra = exportPolicy(t.spec, t.optimizer, t.trainer.currentStep, runDir, true);
       status.setFinal(name, {
         steps: t.trainer.currentStep,
         file_path: path,
