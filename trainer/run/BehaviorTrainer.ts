@@ -10,6 +10,7 @@ import { SummarySchedule } from '../stats/SummarySchedule.js';
 import type { StatsReporter } from '../stats/StatsReporter.js';
 import { StatTags } from '../stats/StatTags.js';
 import { diffBehaviorSpecs } from '../env/diffBehaviorSpecs.js';
+import { checkTrainerSupport } from './checkTrainerSupport.js';
 
 /** What a behavior's trainer is built from. */
 export interface BehaviorTrainerOptions {
@@ -41,11 +42,7 @@ export class BehaviorTrainer implements BehaviorPolicy {
 
   constructor(private readonly opts: BehaviorTrainerOptions) {
     const { spec, settings } = opts;
-    if (settings.trainer_type !== 'ppo') {
-      throw new Error(
-        `behaviors.${spec.name}.trainer_type is '${settings.trainer_type}'; this version of three-rl-agents trains 'ppo' (poca arrives with the SoccerTwos work)`,
-      );
-    }
+    checkTrainerSupport(spec.name, settings);
     const signals = createRewardSignals(spec.name, settings.reward_signals);
     this.optimizer = new PpoOptimizer({
       spec,

@@ -10,6 +10,7 @@ import { createDefaultStatsWriters, type DefaultStatsWriters } from '../stats/De
 import { StatsReporter } from '../stats/StatsReporter.js';
 import { BehaviorTrainer } from './BehaviorTrainer.js';
 import { prepareRunDirectory } from './RunDirectory.js';
+import { checkTrainerSupport } from './checkTrainerSupport.js';
 import { constantEnvironmentParameters } from './environmentParameters.js';
 import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import type { PpoOptimizer } from '../ppo/PpoOptimizer.js';
@@ -43,6 +44,8 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   const cs = options.checkpoint_settings;
   const env = options.env_settings;
   const exportPolicy = hooks.exportPolicy ?? exportOnnxPolicy;
+  for (const [name, settings] of Object.entries(options.behaviors)) checkTrainerSupport(name, settings);
+  if (options.default_settings) checkTrainerSupport('default_settings', options.default_settings);
   const runDir = prepareRunDirectory(options);
   const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume });
   const log = (line: string) => writers.console.info(line);
@@ -66,6 +69,16 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   };
 
   const makeTrainer = (spec: BehaviorSpec): BehaviorTrainer => {
+    try {
+      return buildTrainer(spec);
+    } catch (e) {
+      // A behavior the run cannot train ends the run (the game alone is not at fault).
+      fatal = e instanceof Error ? e : new Error(String(e));
+      resolveDone();
+      throw e;
+    }
+  };
+  const buildTrainer = (spec: BehaviorSpec): BehaviorTrainer => {
     const settings = settingsForBehavior(options, spec.name);
     const stats = new StatsReporter(spec.name, statsWriters);
     const checkpoints = new CheckpointStore(runDir, spec.name, settings.keep_checkpoints, status);
