@@ -57,8 +57,8 @@ export const CONFIG_FEATURES: readonly ConfigFeature[] = [
 
   // Reward signals
   { scope: 'trainer', path: 'reward_signals.gail', name: 'GAIL imitation rewards (reward_signals.gail)', status: 'unsupported', inUse: present, note: 'remove the gail signal' },
-  { scope: 'trainer', path: 'reward_signals.curiosity', name: 'curiosity rewards (reward_signals.curiosity)', status: 'parsed', inUse: present, note: 'ICM' },
-  { scope: 'trainer', path: 'reward_signals.rnd', name: 'random network distillation rewards (reward_signals.rnd)', status: 'parsed', inUse: present, note: '' },
+  { scope: 'trainer', path: 'reward_signals.curiosity', name: 'curiosity rewards (reward_signals.curiosity)', status: 'supported', inUse: present, note: 'ICM' },
+  { scope: 'trainer', path: 'reward_signals.rnd', name: 'random network distillation rewards (reward_signals.rnd)', status: 'supported', inUse: present, note: '' },
   { scope: 'trainer', path: 'reward_signals.*.network_settings.memory', name: 'recurrent memory in a reward signal network', status: 'unsupported', inUse: notNull, note: 'remove memory or set it to null' },
   { scope: 'trainer', path: 'reward_signals.*.network_settings.vis_encode_type', name: 'visual encoders in a reward signal network', status: 'ignored', inUse: differsFrom('simple'), note: visualOnly },
 

@@ -4,8 +4,9 @@ import { AgentProcessor, type EpisodeSummary } from '../trajectory/AgentProcesso
 import type { Trajectory } from '../trajectory/Trajectory.js';
 import { generalizedAdvantages } from '../trajectory/Gae.js';
 import { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
-import type { RewardSignal } from '../rewards/RewardSignal.js';
+import type { RewardSignal, RewardSignalState } from '../rewards/RewardSignal.js';
 import { signalTitle } from '../rewards/RewardSignal.js';
+import { signalColumns } from '../rewards/SignalColumns.js';
 import { scheduledValue, SCHEDULE_MINIMUM, type ScheduleType } from './Schedule.js';
 
 /** What the PPO trainer needs from the networks and their optimiser. */
@@ -68,6 +69,8 @@ export interface PpoTrainerSettings {
 export interface PpoTrainerState {
   step: number;
   updates: number;
+  /** Networks and optimisers of the learning reward signals (curiosity, RND), by signal name. */
+  signals?: Record<string, RewardSignalState>;
 }
 
 /**
@@ -83,6 +86,8 @@ export class PpoTrainer {
   private stepCount = 0;
   private updateCount = 0;
   private readonly obsSizes: number[];
+  /** Per agent, the running episode sum of each non-extrinsic signal's rewards (for 'Policy/<Signal> Reward'). */
+  private readonly episodeSignalRewards = new Map<number, Record<string, number>>();
   /** Called after each processed trajectory with the new step count (summaries, checkpoints). */
   onStep: (step: number) => void = () => {};
   /** Called after each policy update. */
@@ -115,6 +120,12 @@ export class PpoTrainer {
       this.buffer.define(`returns.${name}`, Float32Array, 1);
       this.buffer.define(`values.${name}`, Float32Array, 1);
     }
+    const own = [
+      ...spec.observations.map((_, k) => `obs${k}`),
+      ...['continuousRaw', 'discrete', 'actionMasks', 'oldLogProbs', 'advantages'],
+      ...this.signalNames.flatMap((name) => [`returns.${name}`, `values.${name}`]),
+    ];
+    for (const c of signalColumns(rewardSignals, own)) this.buffer.define(c.name, c.ctor, c.width);
   }
 
   /** Agent steps processed so far (ML-Agents' step count). */
@@ -166,15 +177,35 @@ export class PpoTrainer {
   /** A game went away: its agents' unfinished steps are discarded. */
   dropAgents(agentKeys: Int32Array): void {
     this.processor.dropAgents(agentKeys);
+    for (const key of agentKeys) this.episodeSignalRewards.delete(key);
   }
 
   getState(): PpoTrainerState {
-    return { step: this.stepCount, updates: this.updateCount };
+    const state: PpoTrainerState = { step: this.stepCount, updates: this.updateCount };
+    for (const signal of this.rewardSignals) {
+      if (signal.getState) (state.signals ??= {})[signal.name] = signal.getState();
+    }
+    return state;
   }
 
   setState(state: PpoTrainerState): void {
+    for (const signal of this.rewardSignals) {
+      if (!signal.setState) continue;
+      const saved = state.signals?.[signal.name];
+      if (!saved) {
+        throw new Error(
+          `trainer.signals.${signal.name}: the checkpoint holds no state for reward signal '${signal.name}' (it was saved without that signal); start a new run (another --run-id) or remove '${signal.name}' from reward_signals`,
+        );
+      }
+      signal.setState(saved, `trainer.signals.${signal.name}`);
+    }
     this.stepCount = state.step;
     this.updateCount = state.updates;
+  }
+
+  /** Frees the reward signals' networks. */
+  dispose(): void {
+    for (const signal of this.rewardSignals) signal.dispose?.();
   }
 
   private processTrajectory(t: Trajectory): void {
@@ -190,7 +221,8 @@ export class PpoTrainer {
       const v = values[signal.name];
       if (!v) throw new Error(`learner has no value head for reward signal '${signal.name}'`);
       const rewards = signal.evaluate(t);
-      const valueNext = terminal ? 0 : next[signal.name]![0]!;
+      // Intrinsic signals (ignoreDone) bootstrap even at a true end, as ML-Agents' ignore_done.
+      const valueNext = terminal && !signal.ignoreDone ? 0 : next[signal.name]![0]!;
       const adv = generalizedAdvantages(rewards, v, valueNext, signal.gamma, this.settings.hyperparameters.lambd);
       const returns = new Float32Array(t.length);
       for (let i = 0; i < t.length; i++) {
@@ -199,6 +231,8 @@ export class PpoTrainer {
       }
       columns[`returns.${signal.name}`] = returns;
       columns[`values.${signal.name}`] = v;
+      if (signal.name !== 'extrinsic') this.addEpisodeSignalReward(t.agentKey, signal.name, rewards);
+      if (signal.columnsFor) Object.assign(columns, signal.columnsFor(t));
       let mean = 0;
       for (let i = 0; i < t.length; i++) mean += v[i]!;
       this.stats.add(`Policy/${signalTitle(signal.name)} Value Estimate`, mean / t.length);
@@ -221,6 +255,21 @@ export class PpoTrainer {
     // The extrinsic signal's episode total, scaled by its strength, as ML-Agents reports it.
     const extrinsic = this.rewardSignals.find((s) => s.name === 'extrinsic');
     if (extrinsic) this.stats.add('Policy/Extrinsic Reward', (e.reward + e.groupReward) * extrinsic.strength);
+    // The other signals' totals are sums of what evaluate() gave over the episode's trajectories.
+    const sums = this.episodeSignalRewards.get(e.agentKey);
+    this.episodeSignalRewards.delete(e.agentKey);
+    if (!this.training) return;
+    for (const signal of this.rewardSignals) {
+      if (signal.name !== 'extrinsic') this.stats.add(`Policy/${signalTitle(signal.name)} Reward`, sums?.[signal.name] ?? 0);
+    }
+  }
+
+  private addEpisodeSignalReward(agentKey: number, name: string, rewards: Float32Array): void {
+    let sums = this.episodeSignalRewards.get(agentKey);
+    if (!sums) this.episodeSignalRewards.set(agentKey, (sums = {}));
+    let total = sums[name] ?? 0;
+    for (let i = 0; i < rewards.length; i++) total += rewards[i]!;
+    sums[name] = total;
   }
 
   private updatePolicy(): void {
@@ -256,6 +305,11 @@ export class PpoTrainer {
           current,
         );
         for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
+        // ML-Agents' update_reward_signals: each learning signal trains on the same minibatch.
+        for (const signal of this.rewardSignals) {
+          if (!signal.update) continue;
+          for (const [k, v] of Object.entries(signal.update(cols, batchSize))) sums[k] = (sums[k] ?? 0) + v;
+        }
         count++;
       }
     }

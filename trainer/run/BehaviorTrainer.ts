@@ -43,7 +43,7 @@ export class BehaviorTrainer implements BehaviorPolicy {
   constructor(private readonly opts: BehaviorTrainerOptions) {
     const { spec, settings } = opts;
     checkTrainerSupport(spec.name, settings);
-    const signals = createRewardSignals(spec.name, settings.reward_signals);
+    const signals = createRewardSignals(spec.name, settings.reward_signals, { spec, seed: opts.seed });
     this.optimizer = new PpoOptimizer({
       spec,
       network: settings.network_settings,
@@ -129,6 +129,7 @@ export class BehaviorTrainer implements BehaviorPolicy {
   }
 
   dispose(): void {
+    this.trainer.dispose();
     this.optimizer.dispose();
   }
 
