@@ -2,36 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { ActorCritic, type ActorCriticOptions, type ActorCriticState, type ActResult } from '../networks/ActorCritic.js';
 import { Adam, type AdamState } from '../networks/Adam.js';
 import { joinObservationRows } from '../networks/ObservationRows.js';
-import type { PpoLearner } from './PpoTrainer.js';
+import type { PpoBatch, PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
+
+export type { PpoBatch, PpoStepHyperparameters } from './PpoLearner.js';
 import { trustRegionPolicyLoss, trustRegionValueLoss } from './TrustRegionLosses.js';
-
-/** One PPO minibatch, rows are agent steps; every array is flat and row-major. */
-export interface PpoBatch {
-  n: number;
-  /** One block per observation of the spec, n x observationSize each. */
-  obs: Float32Array[];
-  /** n x C raw samples (as `act` returned them in continuousRaw). */
-  continuousRaw: Float32Array;
-  /** n x branches. */
-  discrete: Int32Array;
-  /** n x sum(branch sizes), 1 allowed; null when there are no masks (all allowed). */
-  actionMasks: Uint8Array | null;
-  /** n x (C + branches), as `act` returned them. */
-  oldLogProbs: Float32Array;
-  /** n, already normalised over the buffer (ML-Agents does it once per update). */
-  advantages: Float32Array;
-  /** Per reward signal, n returns. */
-  returns: Record<string, Float32Array>;
-  /** Per reward signal, n value estimates made when the steps were collected. */
-  oldValues: Record<string, Float32Array>;
-}
-
-/** The scheduled hyperparameters in force for an update. */
-export interface PpoStepHyperparameters {
-  learningRate: number;
-  beta: number;
-  epsilon: number;
-}
 
 /** Where the last update's time went, in milliseconds. */
 export interface PpoUpdateTimings {

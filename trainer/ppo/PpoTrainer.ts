@@ -8,38 +8,9 @@ import type { RewardSignal, RewardSignalState } from '../rewards/RewardSignal.js
 import { signalTitle } from '../rewards/RewardSignal.js';
 import { signalColumns } from '../rewards/SignalColumns.js';
 import { scheduledValue, SCHEDULE_MINIMUM, type ScheduleType } from './Schedule.js';
+import type { PpoLearner } from './PpoLearner.js';
 
-/** What the PPO trainer needs from the networks and their optimiser. */
-export interface PpoLearner {
-  act(
-    obs: Float32Array[],
-    masks: Uint8Array | null,
-    n: number,
-    deterministic?: boolean,
-  ): {
-    continuousRaw: Float32Array;
-    continuousClipped: Float32Array;
-    discrete: Int32Array;
-    logProbs: Float32Array;
-    entropy: Float32Array;
-  };
-  values(obs: Float32Array[], n: number): Record<string, Float32Array>;
-  updateNormalizer(obs: Float32Array[], n: number): void;
-  update(
-    batch: {
-      n: number;
-      obs: Float32Array[];
-      continuousRaw: Float32Array;
-      discrete: Int32Array;
-      actionMasks: Uint8Array | null;
-      oldLogProbs: Float32Array;
-      advantages: Float32Array;
-      returns: Record<string, Float32Array>;
-      oldValues: Record<string, Float32Array>;
-    },
-    hp: { learningRate: number; beta: number; epsilon: number },
-  ): Record<string, number>;
-}
+export type { PpoLearner } from './PpoLearner.js';
 
 /** Where the trainer reports numbers (a StatsReporter per behavior). */
 export interface StatsSink {
