@@ -69,7 +69,11 @@ describe('PPO learns through the full stack', () => {
       backend: 'wasm',
     });
     options.env_settings.base_port = 0;
-    options.behaviors['3DBall']!.max_steps = 84000;
+    // Constant schedules: a linear one would decay to nothing over this short run, unlike the
+    // 500k-step run these numbers come from (reward ~22 at 84k, ~48 at 96k steps).
+    const hp = options.behaviors['3DBall']!.hyperparameters;
+    Object.assign(hp, { learning_rate_schedule: 'constant', beta_schedule: 'constant', epsilon_schedule: 'constant' });
+    options.behaviors['3DBall']!.max_steps = 96000;
     options.behaviors['3DBall']!.summary_freq = 12000;
     const result = await runTraining(options);
     const lines = readStatsJsonl(result.runDir, '3DBall').filter((l) => l.stats[CUMULATIVE]);
@@ -77,7 +81,7 @@ describe('PPO learns through the full stack', () => {
     const best = Math.max(...lines.map((l) => l.stats[CUMULATIVE]?.mean ?? 0));
     // Random play drops the ball in ~100 steps (reward ~1.2, ML-Agents' first summary too).
     expect(first).toBeLessThan(2);
-    expect(best).toBeGreaterThan(8);
+    expect(best).toBeGreaterThan(15);
     // A generous limit: this trains for ~40 s on a quiet machine, several times that on a busy one.
   }, 600_000);
 });
