@@ -3,10 +3,10 @@ import { checkBehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import { builtInGames, findBuiltInGame } from '../../sample-games/registry.js';
 
 describe('built-in games registry', () => {
-  it('lists basic and 3dball with valid, distinct behaviors', () => {
-    expect(builtInGames.map((g) => g.name)).toEqual(['basic', '3dball']);
+  it('lists every built-in game with valid, distinct behaviors', () => {
+    expect(builtInGames.map((g) => g.name)).toEqual(['basic', '3dball', 'snowballtarget', 'pyramids']);
     const behaviorNames = builtInGames.flatMap((g) => g.behaviors.map((b) => checkBehaviorSpec(b, g.name).name));
-    expect(behaviorNames).toEqual(['Basic', '3DBall']);
+    expect(behaviorNames).toEqual(['Basic', '3DBall', 'SnowballTarget', 'Pyramids']);
     for (const g of builtInGames) expect(g.description.length).toBeGreaterThan(10);
   });
 
