@@ -16,6 +16,8 @@ import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import type { PpoOptimizer } from '../ppo/PpoOptimizer.js';
 import { exportOnnxPolicy } from '../../onnx-export/onnxCheckpointExport.js';
 import { packageVersion } from '../../onnx-export/packageVersion.js';
+import { LiveStats } from '../live/LiveStats.js';
+import { TrainingPages, type TrainingPageUrls } from '../live/TrainingPages.js';
 
 /** Hooks a caller can add to a run (tests, the ONNX exporter, the live plots page). */
 export interface TrainingRunHooks {
@@ -23,6 +25,10 @@ export interface TrainingRunHooks {
   exportPolicy?: (behavior: BehaviorSpec, optimizer: PpoOptimizer, step: number, runDir: string, final: boolean) => string[];
   /** Stops the run from outside (tests); Ctrl+C does the same. */
   signal?: AbortSignal;
+  /** Serve the live plots page (and, without --env, the game pages) on 127.0.0.1; default true. */
+  pages?: boolean;
+  /** Called with the pages' URLs once they are served. */
+  onPages?: (urls: TrainingPageUrls) => void;
 }
 
 /** What a finished run leaves behind. */
@@ -49,7 +55,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   const runDir = prepareRunDirectory(options);
   const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume });
   const log = (line: string) => writers.console.info(line);
-  const backend = await selectBackend(options.torch_settings.backend);
+  const backend = await selectBackend(options.torch_settings.backend, { wasmThreads: 'auto' });
   log(`Backend: ${backend}`);
   const seed = env.seed === -1 ? Math.floor(Math.random() * 1_000_000) : env.seed;
   if (env.seed === -1) log(`Seed: ${seed} (pass --seed to repeat this run)`);
@@ -59,7 +65,8 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     stats_format_version: '0.3.0',
   });
   const trainers = new Map<string, BehaviorTrainer>();
-  const statsWriters = [...writers.all];
+  const live = new LiveStats(cs.run_id);
+  const statsWriters = [...writers.all, live];
   let fatal: Error | null = null;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
@@ -145,7 +152,26 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   process.on('SIGTERM', onSigint);
   hooks.signal?.addEventListener('abort', onSigint, { once: true });
 
+  let pages: TrainingPages | null = null;
   try {
+    if (hooks.pages !== false) {
+      try {
+        pages = await TrainingPages.start({
+          stats: live,
+          behaviors: Object.keys(options.behaviors),
+          trainerUrl: manager.url,
+          // Next to the trainer's port, as ML-Agents numbers its environments; tests' port 0 stays 0.
+          port: env.base_port === 0 || port >= 65535 ? 0 : port + 1,
+          resultsDir: cs.results_dir,
+          areas: env.num_areas,
+          offerGamePages: !env.env_path,
+          log,
+        });
+        hooks.onPages?.(pages.urls);
+      } catch (e) {
+        log(`The live plots page could not be served (${(e as Error).message}); training goes on without it`);
+      }
+    }
     if (env.env_path) {
       pool = new GameProcessPool({
         game: env.env_path,
@@ -166,7 +192,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       });
       log(`Starting ${env.num_envs} headless ${env.env_path} process(es) with ${env.num_areas} area(s) each`);
       await pool.start();
-    } else {
+    } else if (!pages) {
       log(`No --env given: open a game page in train mode; it connects to ${manager.url}`);
     }
     await done;
@@ -175,6 +201,8 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     process.off('SIGTERM', onSigint);
     if (pool) await pool.stop();
     await manager.close(interrupted ? 'training interrupted' : 'training finished');
+    await pages?.close();
+    live.close();
   }
   if (fatal) throw fatal;
 
