@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,5 +83,30 @@ describe('PPO learns through the full stack', () => {
     expect(first).toBeLessThan(2);
     expect(best).toBeGreaterThan(15);
     // A generous limit: this trains for ~40 s on a quiet machine, several times that on a busy one.
+  }, 600_000);
+});
+
+describe('PPO learns SnowballTarget', () => {
+  it('hits far more targets than random play (2-3 per episode) after a short run', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'three-rl-snowball-'));
+    const options = loadRunOptions('configs/ppo/SnowballTarget.yaml', {
+      env: 'snowballtarget',
+      numAreas: 16,
+      seed: 2,
+      runId: 'snow',
+      resultsDir: results,
+      backend: 'wasm',
+    });
+    options.env_settings.base_port = 0;
+    const behavior = options.behaviors.SnowballTarget!;
+    Object.assign(behavior.hyperparameters, { learning_rate_schedule: 'constant', beta_schedule: 'constant', epsilon_schedule: 'constant' });
+    behavior.max_steps = 48000;
+    behavior.summary_freq = 16000;
+    const result = await runTraining(options);
+    const lines = readStatsJsonl(result.runDir, 'SnowballTarget').filter((l) => l.stats[CUMULATIVE]);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]!.stats[CUMULATIVE]!.mean).toBeLessThan(8);
+    expect(lines.at(-1)!.stats[CUMULATIVE]!.mean).toBeGreaterThan(12);
+    expect(existsSync(join(result.runDir, 'SnowballTarget.onnx'))).toBe(true);
   }, 600_000);
 });
