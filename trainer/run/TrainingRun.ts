@@ -111,6 +111,10 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       const source = new CheckpointStore(join(cs.results_dir, cs.initialize_from), spec.name, settings.keep_checkpoints, status);
       trainer.restore(source.load(), true);
       log(`Initialized ${spec.name} from run '${cs.initialize_from}'`);
+    } else if (settings.init_path) {
+      // ML-Agents' per-behavior init_path: a checkpoint file of this behavior, weights only.
+      trainer.restore(checkpoints.load(settings.init_path), true);
+      log(`Initialized ${spec.name} from ${settings.init_path}`);
     }
     trainers.set(spec.name, trainer);
     return trainer;
