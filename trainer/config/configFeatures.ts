@@ -46,7 +46,7 @@ export const CONFIG_FEATURES: readonly ConfigFeature[] = [
   { scope: 'trainer', path: 'hyperparameters.shared_critic', name: 'a critic sharing the policy network (shared_critic)', status: 'parsed', inUse: isTrue, note: 'ppo only' },
   { scope: 'trainer', path: 'self_play', name: 'self-play (self_play)', status: 'parsed', inUse: notNull, note: 'ghost opponents and ELO' },
   { scope: 'trainer', path: 'behavioral_cloning', name: 'behavioral cloning (behavioral_cloning)', status: 'unsupported', inUse: notNull, note: 'remove the section or set it to null' },
-  { scope: 'trainer', path: 'init_path', name: 'initializing a behavior from a saved model (init_path)', status: 'parsed', inUse: notNull, note: '' },
+  { scope: 'trainer', path: 'init_path', name: 'initializing a behavior from a saved model (init_path)', status: 'supported', inUse: notNull, note: 'a three-rl-agents checkpoint (.ckpt) of the behavior; weights only' },
   { scope: 'trainer', path: 'threaded', name: 'updating the model while the environment steps (threaded)', status: 'ignored', inUse: isTrue, note: 'the trainer updates the model between steps, as ML-Agents does with threaded: false' },
 
   // Networks
