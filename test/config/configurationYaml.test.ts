@@ -3,8 +3,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, isMap, type Node } from 'yaml';
 import { loadRunOptions, parseRunOptions, toConfigurationYaml } from '../../trainer/config/index.js';
+import { MLAGENTS_FIXTURES } from '../fixtures/mlagentsFixtures.js';
 
-const fixtures = '/work/shared/fixtures/mlagents';
+const fixtures = MLAGENTS_FIXTURES;
 const quiet = { onWarning: () => {} };
 
 /** Every key path of a YAML mapping, depth first, in file order. */

@@ -3,8 +3,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRunOptions, type RunOptions } from '../../trainer/config/index.js';
+import { MLAGENTS_FIXTURES } from '../fixtures/mlagentsFixtures.js';
 
-const fixtures = '/work/shared/fixtures/mlagents';
+const fixtures = MLAGENTS_FIXTURES;
 const configs = fileURLToPath(new URL('../../configs/ppo/', import.meta.url));
 
 function load(file: string): { options: RunOptions; warnings: string[] } {

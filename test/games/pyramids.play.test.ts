@@ -11,8 +11,9 @@ import { observationSize } from '../../bridge/spec/BehaviorSpec.js';
 import { Sync, type EpisodeEndInfo, type InProcessPolicy } from '../../bridge/sync/Sync.js';
 import { createPyramidsGame, pyramidsRules } from '../../sample-games/pyramids/sim.js';
 import { LockstepDriver, heuristicDecisions, type Episode } from './LockstepDriver.js';
+import { mlagentsFixture } from '../fixtures/mlagentsFixtures.js';
 
-const ML_AGENTS_POLICY = '/work/shared/fixtures/mlagents/xenjin450_Pyramids.onnx';
+const ML_AGENTS_POLICY = mlagentsFixture('xenjin450_Pyramids.onnx');
 
 const wins = <T extends { reward: number; interrupted: boolean }>(episodes: readonly T[]) => episodes.filter((e) => !e.interrupted && e.reward > 0);
 

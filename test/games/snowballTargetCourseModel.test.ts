@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { OnnxPolicy } from '../../bridge/inference/OnnxPolicy.js';
 import { Sync, type EpisodeEndInfo } from '../../bridge/sync/Sync.js';
 import { createSnowballTargetGame, snowballTargetBehavior } from '../../sample-games/snowball-target/sim.js';
+import { mlagentsFixture } from '../fixtures/mlagentsFixtures.js';
 
 // Trained by a course student with ML-Agents (200k steps, the course's environment and config).
-const COURSE_MODEL = '/work/shared/fixtures/mlagents/xenjin450_SnowballTarget.onnx';
+const COURSE_MODEL = mlagentsFixture('xenjin450_SnowballTarget.onnx');
 
 describe("SnowballTarget runs the Hugging Face course's ML-Agents policy", () => {
   it('the course model binds to the behavior and, acting in this game, hits targets (random play: ~3 per episode)', async () => {

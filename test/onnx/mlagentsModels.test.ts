@@ -3,8 +3,9 @@ import { OnnxPolicy } from '../../bridge/inference/OnnxPolicy.js';
 import { SeededRandom } from '../../bridge/random/SeededRandom.js';
 import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import { randomMasks, randomObs } from './testPolicies.js';
+import { MLAGENTS_FIXTURES } from '../fixtures/mlagentsFixtures.js';
 
-const FIXTURES = '/work/shared/fixtures/mlagents';
+const FIXTURES = MLAGENTS_FIXTURES;
 
 /** The three real ML-Agents policies and their signatures (fixtures README, read with the onnx package). */
 const models = [

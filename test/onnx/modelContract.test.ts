@@ -11,8 +11,9 @@ import { packageVersion } from '../../onnx-export/packageVersion.js';
 import { selectBackend } from '../../trainer/backend/selectBackend.js';
 import { ActorCritic } from '../../trainer/networks/ActorCritic.js';
 import { continuousSpec, discreteSpec, hybridSpec } from './testPolicies.js';
+import { MLAGENTS_FIXTURES } from '../fixtures/mlagentsFixtures.js';
 
-const FIXTURES = '/work/shared/fixtures/mlagents';
+const FIXTURES = MLAGENTS_FIXTURES;
 
 interface RawValueInfo {
   name: string;
