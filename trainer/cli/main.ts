@@ -7,13 +7,14 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../../onnx-export/packageVersion.js';
 import { registerExportCommand } from './exportCommand.js';
 import { registerGamesCommand } from './gamesCommand.js';
+import { registerPlayCommand } from './playCommand.js';
 import { registerTrainCommand } from './trainCommand.js';
 
 /** Adds one sub-command (with its options and action) to the program. */
 export type CommandRegistration = (program: Command) => void;
 
 /** Every sub-command, in the order `three-rl --help` lists them. */
-export const commands: readonly CommandRegistration[] = [registerTrainCommand, registerGamesCommand, registerExportCommand];
+export const commands: readonly CommandRegistration[] = [registerTrainCommand, registerGamesCommand, registerExportCommand, registerPlayCommand];
 
 /** Builds the program without running it (tests parse with `{ from: 'user' }`). */
 export function buildProgram(): Command {
