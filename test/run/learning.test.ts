@@ -82,8 +82,9 @@ describe('PPO learns through the full stack', () => {
     // Random play drops the ball in ~100 steps (reward ~1.2, ML-Agents' first summary too).
     expect(first).toBeLessThan(2);
     expect(best).toBeGreaterThan(15);
-    // A generous limit: this trains for ~40 s on a quiet machine, several times that on a busy one.
-  }, 600_000);
+    // A generous limit: this trains for ~70 s on a quiet machine and took 311 s in a CI run with
+    // the browser tests beside it.
+  }, 1_200_000);
 });
 
 describe('PPO learns SnowballTarget', () => {
