@@ -32,7 +32,13 @@ export interface GameSessionOptions {
 export type SessionState = 'connecting' | 'running' | 'closed' | 'failed';
 
 // Stepping gets this much of each frame (60 Hz = 16.7 ms): the rest is drawing and input.
-const FRAME_BUDGET_MS = 12;
+const STEP_BUDGET_MS = 12;
+// After a drawn frame the browser may hold the page's main thread until the GPU process has shown
+// it: ~50 ms with software WebGL, where trainer replies wait behind it. When training or running
+// as fast as possible, frames are drawn at most this many stalls apart, so that stalls take at
+// most a quarter of the time; and at least once a second.
+const STALLS_BETWEEN_DRAWS = 3;
+const MAX_DRAW_GAP_MS = 1000;
 // A step that waits this long for the trainer (a PPO update) shows as 'waiting'.
 const WAITING_AFTER_MS = 300;
 const RECENT_EPISODES = 100;
@@ -58,6 +64,9 @@ export class GameSession {
   private stepStartedAt = 0;
   private rateWindow = { start: 0, steps: 0 };
   private readonly win: Window;
+  /** How long the main thread was held after a drawn frame, ms, smoothed. */
+  private drawStallMs = 0;
+  private readonly stallProbe = new MessageChannel();
   /** Why the Sync closed (the trainer finished, the connection dropped), once it has. */
   private closedBecause: string | null = null;
 
@@ -147,6 +156,7 @@ export class GameSession {
   stop(reason = 'stopped'): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.stallProbe.port1.close();
     this.sync.close(reason);
     this.view.dispose();
     this.game.dispose?.();
@@ -163,23 +173,32 @@ export class GameSession {
   }
 
   private async loop(): Promise<void> {
-    let last = this.win.performance.now();
+    const clock = this.win.performance;
+    let last = clock.now();
+    let lastDraw = -Infinity;
+    let drewLastFrame = false;
     this.rateWindow = { start: last, steps: 0 };
     while (!this.stopped && this.state !== 'closed' && this.state !== 'failed') {
-      const now = await nextFrame(this.win);
+      await nextFrame(this.win);
       if (this.stopped) return;
+      if (drewLastFrame) {
+        const probeStart = clock.now();
+        await this.probeMainThread();
+        this.drawStallMs = 0.7 * this.drawStallMs + 0.3 * (clock.now() - probeStart);
+      }
+      const now = clock.now();
       const due = this.speedValue === 'max' ? Infinity : this.stepper.next((now - last) / 1000);
       last = now;
-      const deadline = this.win.performance.now() + FRAME_BUDGET_MS;
+      const deadline = now + STEP_BUDGET_MS;
       try {
         // closedBecause is set (a microtask) before a step answered by the close returns here.
         for (let i = 0; i < due && !this.stopped && this.closedBecause === null; i++) {
-          this.stepStartedAt = this.win.performance.now();
+          this.stepStartedAt = clock.now();
           await this.sync.step();
           this.stepStartedAt = 0;
           this.steps++;
           this.rateWindow.steps++;
-          if (this.win.performance.now() > deadline) {
+          if (clock.now() > deadline) {
             // Behind: drop the backlog rather than spiral (FrameStepper caps a single frame too).
             this.stepper.reset();
             break;
@@ -191,13 +210,27 @@ export class GameSession {
       if (this.stopped) return;
       // A clean close by the trainer (training finished) ends the loop; a lost connection fails it.
       if (this.closedBecause !== null && this.state === 'running') this.finish('closed', this.closedBecause);
-      this.view.render();
-      const t = this.win.performance.now();
+      const t = clock.now();
+      const throttled = this.mode === 'train' || this.speedValue === 'max';
+      const gap = throttled ? Math.min(MAX_DRAW_GAP_MS, STALLS_BETWEEN_DRAWS * this.drawStallMs) : 0;
+      drewLastFrame = t - lastDraw >= gap || this.state !== 'running';
+      if (drewLastFrame) {
+        this.view.render();
+        lastDraw = t;
+      }
       if (t - this.rateWindow.start >= 1000) {
         this.stepsPerSecond = (this.rateWindow.steps * 1000) / (t - this.rateWindow.start);
         this.rateWindow = { start: t, steps: 0 };
       }
     }
+  }
+
+  /** Resolves when the page's main thread gets to run a task again. */
+  private probeMainThread(): Promise<void> {
+    return new Promise((resolve) => {
+      this.stallProbe.port1.onmessage = () => resolve();
+      this.stallProbe.port2.postMessage(0);
+    });
   }
 
   /** True while a step has waited long for the trainer (it is updating its networks). */
