@@ -133,7 +133,7 @@ describe('the pages in Chromium', () => {
     const idle = await browser.open(`${server.url}/game.html?game=3dball&mode=play&areas=4&seed=3`);
     await withScreenshot('3dball-idle', idle, async () => {
       await waitForSteps(idle, 30);
-      const turns = await platformTurns(idle, 600);
+      const turns = await platformTurns(idle, 150);
       expect(turns.length).toBeGreaterThan(0);
       // Only float rounding of the quaternion moves it (measured ~2e-6 degrees).
       expect(Math.max(...turns)).toBeLessThan(0.01);
@@ -171,7 +171,7 @@ describe('the pages in Chromium', () => {
 
   it("a model file picked on the page plays SnowballTarget: the ML-Agents course policy hits targets", async () => {
     const areas = 2;
-    const steps = 1500;
+    const steps = 2500;
     const p = await browser.open(`${server.url}/game.html?game=snowballtarget&areas=${areas}&seed=5&speed=max&deterministic=1`);
     await withScreenshot('snowball-course-model', p, async () => {
       await waitForSteps(p, 1);
@@ -180,11 +180,11 @@ describe('the pages in Chromium', () => {
       await p.page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('xenjin450_SnowballTarget.onnx'), null, { timeout: 30_000 });
       await waitForSteps(p, steps, 90_000);
       const hits = await p.page.evaluate(() => (window as unknown as PageWindow).threeRlPage.session.game.areas.map((a: any) => a.hits as number));
-      // 300 decisions: the course model scores ~25 per 1000 (about 7 here per area), random play ~3
-      // per 1000 (about 1): 2 areas reaching 6 hits takes a policy that aims.
+      // 500 decisions: the course model scores ~25 per 1000 (about 12 here per area), random play
+      // ~3 per 1000 (about 1.5): 2 areas reaching 10 hits takes a policy that aims.
       const total = hits.reduce((a: number, b: number) => a + b, 0);
       console.log(`SnowballTarget in the page, course model: ${total} hits in ${steps} steps x ${areas} areas (${hits.join(', ')})`);
-      expect(total).toBeGreaterThanOrEqual(6);
+      expect(total).toBeGreaterThanOrEqual(10);
       expect(p.errors).toEqual([]);
       expect(p.foreignRequests).toEqual([]);
     });
@@ -197,6 +197,8 @@ describe('the pages in Chromium', () => {
       await waitForSteps(p, 1);
       const r = await p.page.evaluate(async () => {
         const api = (window as unknown as PageWindow).threeRlPage;
+        // The game would draw between decisions and its frames would count as decision time.
+        api.session.stop('timing a policy');
         const spec = {
           name: 'SoccerTwos',
           observations: [
@@ -210,7 +212,7 @@ describe('the pages in Chromium', () => {
         const policy = await api.OnnxPolicy.load('/models/bench/SoccerTwos.onnx', { runtime: 'web', wasmThreads: 1, behavior: spec });
         const n = 8;
         const obs = [Float32Array.from({ length: n * 264 }, (_, i) => Math.sin(i)), Float32Array.from({ length: n * 72 }, (_, i) => Math.cos(i))];
-        for (let i = 0; i < 20; i++) await policy.decide(spec, obs, null, n);
+        for (let i = 0; i < 50; i++) await policy.decide(spec, obs, null, n);
         const times: number[] = [];
         let last: Int32Array | null = null;
         for (let i = 0; i < 200; i++) {

@@ -7,9 +7,12 @@ import type { TrainingPageUrls } from '../../trainer/live/TrainingPages.js';
 import { runTraining } from '../../trainer/run/TrainingRun.js';
 import { BrowserHarness, withScreenshot } from './BrowserHarness.js';
 
+// The page's window.threeRlPage, as the tests use it (evaluate() callbacks run in the page).
+type PageWindow = { threeRlPage: any };
+
 /**
- * Training in an open window: the trainer runs without --env, a Chromium tab opens the game page it
- * prints (train mode), and that tab is the only source of experience. The plots page of the same
+ * Training in open windows: the trainer runs without --env, Chromium tabs open the game page it
+ * prints (train mode), and those tabs are the only source of experience. The plots page of the same
  * run shows the run's numbers.
  */
 describe('training against a page in Chromium', () => {
@@ -26,11 +29,11 @@ describe('training against a page in Chromium', () => {
     if (results) rmSync(results, { recursive: true, force: true });
   });
 
-  it('a 3DBall page in train mode feeds the trainer until max_steps, and the plots page shows the run', async () => {
-    const options = loadRunOptions('configs/ppo/3DBall.yaml', { runId: 'web', resultsDir: results, backend: 'wasm', seed: 1, numAreas: 8 });
+  it('two 3DBall pages in train mode feed one trainer; closing one leaves the run to finish on the other', async () => {
+    const options = loadRunOptions('configs/ppo/3DBall.yaml', { runId: 'web', resultsDir: results, backend: 'wasm', seed: 1, numAreas: 4 });
     options.env_settings.base_port = 0;
     const behavior = options.behaviors['3DBall']!;
-    Object.assign(behavior, { max_steps: 1200, summary_freq: 400 });
+    Object.assign(behavior, { max_steps: 2400, summary_freq: 400 });
     Object.assign(behavior.hyperparameters, { buffer_size: 400, batch_size: 100 });
 
     let announce!: (urls: TrainingPageUrls) => void;
@@ -38,17 +41,34 @@ describe('training against a page in Chromium', () => {
     const run = runTraining(options, { onPages: (urls) => announce(urls) });
     const urls = await urlsReady;
     expect(Object.keys(urls.games)).toContain('3dball');
+    expect(urls.games['3dball']).toContain('mode=train');
 
-    const game = await browser.open(urls.games['3dball']!);
-    const result = await withScreenshot('train-mode-3dball', game, async () => {
+    const first = await browser.open(urls.games['3dball']!);
+    const second = await browser.open(urls.games['3dball']!);
+    const stepsOf = (p: typeof first) => p.page.evaluate(() => (window as unknown as PageWindow).threeRlPage.session?.steps ?? 0);
+    const result = await withScreenshot('train-mode-3dball', second, async () => {
+      // Both pages connected and stepping in lockstep with the trainer's actions.
+      for (const p of [first, second]) {
+        await p.page.waitForFunction(() => ((window as unknown as PageWindow).threeRlPage.session?.steps ?? 0) >= 20, undefined, { timeout: 60_000 });
+        expect(await p.page.textContent('#status')).toContain('training');
+      }
+      expect(first.errors).toEqual([]);
+      const secondStepsAtClose = await stepsOf(second);
+      // Closing a page drops its agents from the run; the run goes on with the other page.
+      await first.page.close({ runBeforeUnload: true });
       const finished = await run;
-      expect(game.errors).toEqual([]);
-      expect(game.foreignRequests).toEqual([]);
+      // The trainer said goodbye: the page shows why it stopped.
+      await second.page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('training finished'), undefined, { timeout: 10_000 });
+      expect(await second.page.evaluate(() => (window as unknown as PageWindow).threeRlPage.session.state)).toBe('closed');
+      // 2400 decisions at one per 5 steps for 4 agents: the remaining page ran ~3000 steps after the close.
+      expect(await stepsOf(second)).toBeGreaterThan(secondStepsAtClose + 500);
+      expect(second.errors).toEqual([]);
+      expect([...first.foreignRequests, ...second.foreignRequests]).toEqual([]);
       return finished;
     });
-    // Every step the trainer counted came from the page: there was no other game.
-    expect(result.steps['3DBall']).toBeGreaterThanOrEqual(1200);
-    await game.page.close();
+    // Every step the trainer counted came from the pages: there was no other game.
+    expect(result.steps['3DBall']).toBeGreaterThanOrEqual(2400);
+    await second.page.close();
   }, 600_000);
 
   it('the plots page of a running trainer shows its summaries', async () => {
