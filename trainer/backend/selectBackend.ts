@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installWasmKernelOverrides } from './WasmKernelOverrides.js';
 import { installWasmMatMulGradient } from './WasmMatMulGradient.js';
 
 /** The `--backend` choices, as the CLI spells them. */
@@ -59,6 +60,7 @@ async function prepareWasm(): Promise<void> {
     wasmPathsSet = true;
   }
   installWasmMatMulGradient();
+  installWasmKernelOverrides();
 }
 
 /** Initialises 'wasm', threaded when asked and possible; false when WASM cannot start at all. */

@@ -67,14 +67,15 @@ export class DenseLayer {
     const swish = this.activation === 'swish';
     const forward = (input: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => {
       const z = tf.add(tf.matMul(input, kernel), bias) as tf.Tensor2D;
-      const s = swish ? tf.sigmoid(z) : null;
-      return { z, s, y: s ? (tf.mul(z, s) as tf.Tensor2D) : z };
+      const s = swish ? (tf.sigmoid(z) as tf.Tensor2D) : null;
+      return { s, y: s ? (tf.mul(z, s) as tf.Tensor2D) : z };
     };
-    // Written out instead of left to autodiff: the bias gradient as ones . dz (tfjs' column Sum
-    // is ~25x slower on WASM), swish's derivative in one chain, explicit transposes (see
-    // WasmMatMulGradient) and no dx for data inputs: 10-20% off a 512-unit PPO minibatch on WASM.
-    const backward = (dy: tf.Tensor2D, inputKey: object, input: tf.Tensor2D, kernel: tf.Tensor2D, z: tf.Tensor2D, s: tf.Tensor2D | null) => {
-      const dz = s ? (tf.mul(dy, tf.mul(s, tf.add(1, tf.mul(z, tf.sub(1, s))))) as tf.Tensor2D) : dy;
+    // Written out instead of left to autodiff: the bias gradient as ones . dz after dKernel (tfjs'
+    // column Sum is ~25x slower on WASM, and XNNPACK reuses dKernel's packing of dz), Swish' as
+    // s + y * (1 - s) (= s * (1 + z * (1 - s)), one op fewer), explicit transposes (see
+    // WasmMatMulGradient) and no dx for data inputs: each a sizeable share of a minibatch on WASM.
+    const backward = (dy: tf.Tensor2D, inputKey: object, input: tf.Tensor2D, kernel: tf.Tensor2D, y: tf.Tensor2D, s: tf.Tensor2D | null) => {
+      const dz = s ? (tf.mul(dy, tf.add(s, tf.mul(y, tf.sub(1, s)))) as tf.Tensor2D) : dy;
       const dKernel = tf.matMul(transposedInput(inputKey, input), dz);
       const dBias = tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz), [this.outputSize]);
       const dInput = inputIsData ? null : tf.matMul(dz, tf.transpose(kernel));
@@ -82,10 +83,10 @@ export class DenseLayer {
     };
     if (inputIsData) {
       const op = tf.customGrad((kernel, bias, save) => {
-        const { z, s, y } = forward(x, kernel as tf.Tensor2D, bias as tf.Tensor1D);
+        const { s, y } = forward(x, kernel as tf.Tensor2D, bias as tf.Tensor1D);
         // x is saved too: it may be an intermediate (normalised observations) that the
         // surrounding tidy would dispose before the backward pass.
-        (save as tf.GradSaveFunc)(s ? [x, z, s] : [x, z]);
+        (save as tf.GradSaveFunc)(s ? [x, y, s] : [x, y]);
         return {
           value: y,
           gradFunc: (dy, saved) => {
@@ -97,8 +98,8 @@ export class DenseLayer {
       return op(this.kernel, this.bias) as tf.Tensor2D;
     }
     const op = tf.customGrad((input, kernel, bias, save) => {
-      const { z, s, y } = forward(input as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D);
-      (save as tf.GradSaveFunc)(s ? [input as tf.Tensor2D, z, s] : [input as tf.Tensor2D, z]);
+      const { s, y } = forward(input as tf.Tensor2D, kernel as tf.Tensor2D, bias as tf.Tensor1D);
+      (save as tf.GradSaveFunc)(s ? [input as tf.Tensor2D, y, s] : [input as tf.Tensor2D, y]);
       return {
         value: y,
         gradFunc: (dy, saved) => {
