@@ -124,9 +124,16 @@ async function createThreadedBackend(threads: number): Promise<tf.KernelBackend>
  * possible before 'wasm' is first initialised. Returns a function that puts the stock
  * (single-threaded) registration back, for when initialising the threaded one fails.
  */
+/** True once tfjs has created the 'wasm' backend (threads can no longer be chosen). */
+export function wasmBackendStarted(): boolean {
+  // Not tf.findBackend: it starts a registered backend that has not started yet (asynchronously
+  // for WASM), so checking with it races the threaded registration below.
+  return (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm !== undefined;
+}
+
 export function registerThreadedWasm(threads: number): () => void {
   if (!Number.isInteger(threads) || threads < 2) throw new Error(`registerThreadedWasm: threads must be an integer >= 2, got ${threads}`);
-  if (tf.findBackend('wasm')) throw new Error('registerThreadedWasm: the wasm backend is already initialised; threads must be chosen before its first use');
+  if (wasmBackendStarted()) throw new Error('registerThreadedWasm: the wasm backend is already initialised; threads must be chosen before its first use');
   const stock = tf.findBackendFactory('wasm');
   if (!stock) throw new Error('registerThreadedWasm: @tensorflow/tfjs-backend-wasm is not loaded');
   tf.removeBackend('wasm');
