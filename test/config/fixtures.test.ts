@@ -65,12 +65,12 @@ describe('ML-Agents fixtures load unchanged', () => {
     expect(b.max_steps).toBe(3000000);
   });
 
-  it('SnowballTarget.yaml (HF course): threaded parses and warns that it has no effect', () => {
+  it('SnowballTarget.yaml (HF course): threaded: true is honoured, without a warning', () => {
     const { options, warnings } = load('SnowballTarget.yaml');
     const b = options.behaviors.SnowballTarget;
     expect(b).toMatchObject({ threaded: true, keep_checkpoints: 10, checkpoint_interval: 50000, max_steps: 200000, time_horizon: 64 });
     expect(b.hyperparameters).toMatchObject({ learning_rate: 0.0003, num_epoch: 3, epsilon_schedule: 'linear' });
-    expect(warnings).toEqual([expect.stringMatching(/^behaviors\.SnowballTarget\.threaded: true has no effect/)]);
+    expect(warnings).toEqual([]);
   });
 
   it('SoccerTwos.yaml: a constant learning_rate_schedule makes beta and epsilon constant too (ML-Agents rule)', () => {

@@ -47,7 +47,7 @@ export const CONFIG_FEATURES: readonly ConfigFeature[] = [
   { scope: 'trainer', path: 'self_play', name: 'self-play (self_play)', status: 'parsed', inUse: notNull, note: 'ghost opponents and ELO' },
   { scope: 'trainer', path: 'behavioral_cloning', name: 'behavioral cloning (behavioral_cloning)', status: 'unsupported', inUse: notNull, note: 'remove the section or set it to null' },
   { scope: 'trainer', path: 'init_path', name: 'initializing a behavior from a saved model (init_path)', status: 'supported', inUse: notNull, note: 'a three-rl-agents checkpoint (.ckpt) of the behavior; weights only' },
-  { scope: 'trainer', path: 'threaded', name: 'updating the model while the environment steps (threaded)', status: 'ignored', inUse: isTrue, note: 'the trainer updates the model between steps, as ML-Agents does with threaded: false' },
+  { scope: 'trainer', path: 'threaded', name: 'updating the model while the environment steps (threaded)', status: 'supported', inUse: isTrue, note: 'the update runs a minibatch at a time between the games\' steps; faster when the games have cores of their own, but runs are no longer repeatable' },
 
   // Networks
   { scope: 'trainer', path: 'network_settings.memory', name: 'recurrent memory (network_settings.memory, an LSTM)', status: 'unsupported', inUse: notNull, note: 'remove memory or set it to null; stack observations in the game instead' },

@@ -34,6 +34,12 @@ export interface PpoTrainerSettings {
     epsilon_schedule: ScheduleType;
   };
   network_settings: { normalize: boolean };
+  /**
+   * ML-Agents' `threaded`: the update runs a minibatch at a time between the games' steps, so the
+   * games keep playing (with the policy as it is being updated) instead of waiting for it. Faster
+   * when the games run on other cores; results then depend on timing, so runs are not repeatable.
+   */
+  threaded?: boolean;
 }
 
 /** Counters that make a trainer resumable. */
@@ -52,7 +58,9 @@ export interface PpoTrainerState {
  */
 export class PpoTrainer {
   private readonly processor: AgentProcessor;
-  private readonly buffer = new UpdateBuffer();
+  private buffer = new UpdateBuffer();
+  /** The threaded update in progress, if any. */
+  private updating: Promise<void> | null = null;
   private readonly signalNames: string[];
   private stepCount = 0;
   private updateCount = 0;
@@ -131,8 +139,15 @@ export class PpoTrainer {
   ): Promise<{ continuous: Float32Array; discrete: Int32Array }> {
     if (terminals.n > 0) this.processor.addTerminals(terminals);
     if (decisions.n > 0) this.processor.addDecisions(decisions);
-    if (this.shouldStillTrain && this.buffer.length >= this.settings.hyperparameters.buffer_size) {
-      this.updatePolicy();
+    // As ML-Agents' _is_ready_update: strictly more than buffer_size experiences.
+    if (this.shouldStillTrain && !this.updating && this.buffer.length > this.settings.hyperparameters.buffer_size) {
+      const full = this.buffer;
+      if (this.settings.threaded) {
+        this.buffer = full.emptyCopy();
+        this.updating = this.updateInSlices(full).finally(() => (this.updating = null));
+      } else {
+        for (const _ of this.updateSteps(full));
+      }
     }
     if (decisions.n === 0) {
       return { continuous: new Float32Array(0), discrete: new Int32Array(0) };
@@ -243,18 +258,34 @@ export class PpoTrainer {
     sums[name] = total;
   }
 
-  private updatePolicy(): void {
+  /** Resolves once no update is running (at once unless a threaded update is in progress). */
+  async idle(): Promise<void> {
+    while (this.updating) await this.updating;
+  }
+
+  /** A threaded update: one minibatch, then the event loop (games' steps, acting), and so on. */
+  private async updateInSlices(buffer: UpdateBuffer): Promise<void> {
+    for (const _ of this.updateSteps(buffer)) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /**
+   * ML-Agents' _update_policy on `buffer`, yielding after each minibatch: advantages normalised
+   * over the buffer, then `num_epoch` shuffled passes of every full minibatch in it (ML-Agents
+   * uses the whole buffer, which may hold more than buffer_size), each followed by the learning
+   * reward signals' updates on the same minibatch.
+   */
+  private *updateSteps(buffer: UpdateBuffer): Generator<void> {
     const hp = this.settings.hyperparameters;
     const current = this.currentHyperparameters();
-    this.buffer.normalizeColumn('advantages');
-    const batchSize = Math.min(hp.batch_size, hp.buffer_size);
-    const numBatches = Math.floor(hp.buffer_size / batchSize);
+    buffer.normalizeColumn('advantages');
+    const batchSize = Math.min(hp.batch_size, buffer.length);
+    const numBatches = Math.floor(buffer.length / batchSize);
     const sums: Record<string, number> = {};
     let count = 0;
     for (let epoch = 0; epoch < hp.num_epoch; epoch++) {
-      this.buffer.shuffle(this.rng);
+      buffer.shuffle(this.rng);
       for (let b = 0; b < numBatches; b++) {
-        const cols = this.buffer.slice(b * batchSize, (b + 1) * batchSize);
+        const cols = buffer.slice(b * batchSize, (b + 1) * batchSize);
         const returns: Record<string, Float32Array> = {};
         const oldValues: Record<string, Float32Array> = {};
         for (const name of this.signalNames) {
@@ -282,13 +313,14 @@ export class PpoTrainer {
           for (const [k, v] of Object.entries(signal.update(cols, batchSize))) sums[k] = (sums[k] ?? 0) + v;
         }
         count++;
+        yield;
       }
     }
     for (const [k, v] of Object.entries(sums)) this.stats.add(k, v / count);
     this.stats.add('Policy/Learning Rate', current.learningRate);
     this.stats.add('Policy/Beta', current.beta);
     this.stats.add('Policy/Epsilon', current.epsilon);
-    this.buffer.clear();
+    buffer.clear();
     this.updateCount++;
     this.onUpdate(this.stepCount);
   }

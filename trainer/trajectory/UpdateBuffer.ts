@@ -19,6 +19,13 @@ export class UpdateBuffer {
     this.columns.set(name, { ctor, width, data: new ctor(0) });
   }
 
+  /** A new, empty buffer with the same columns (threaded trainers fill it while this one trains). */
+  emptyCopy(): UpdateBuffer {
+    const copy = new UpdateBuffer();
+    for (const [name, col] of this.columns) copy.define(name, col.ctor, col.width);
+    return copy;
+  }
+
   get length(): number {
     return this.rows;
   }
