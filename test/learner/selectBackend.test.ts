@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { selectBackend, type BackendChoice } from '../../trainer/backend/selectBackend.js';
+import { selectBackend, trainingWasmThreads, type BackendChoice } from '../../trainer/backend/selectBackend.js';
 
 const require = createRequire(import.meta.url);
 function installed(name: string): boolean {
@@ -39,5 +39,18 @@ describe('selectBackend', () => {
 
   it('rejects an unknown choice, listing the valid ones', async () => {
     await expect(selectBackend('webgpu' as BackendChoice)).rejects.toThrow('backend: expected one of auto, tensorflow, wasm, cpu, got "webgpu"');
+  });
+});
+
+describe('trainingWasmThreads', () => {
+  it('gives the learner every core while the games wait for it, and the cores the games leave when they play alongside', () => {
+    // Pages in a browser, or one game process that waits for every action: all cores.
+    expect(trainingWasmThreads({ cores: 2, localGames: 0, threadedUpdates: true })).toBe(2);
+    expect(trainingWasmThreads({ cores: 2, localGames: 1, threadedUpdates: false })).toBe(2);
+    // Several game processes, or threaded updates: the games run at the same time.
+    expect(trainingWasmThreads({ cores: 2, localGames: 1, threadedUpdates: true })).toBe(1);
+    expect(trainingWasmThreads({ cores: 2, localGames: 2, threadedUpdates: false })).toBe(1);
+    expect(trainingWasmThreads({ cores: 8, localGames: 2, threadedUpdates: true })).toBe(6);
+    expect(trainingWasmThreads({ cores: 4, localGames: 8, threadedUpdates: false })).toBe(1);
   });
 });

@@ -66,8 +66,8 @@ async function prepareWasm(): Promise<void> {
 /** Initialises 'wasm', threaded when asked and possible; false when WASM cannot start at all. */
 async function startWasm(threads: number): Promise<boolean> {
   await prepareWasm();
-  if (threads > 1 && !tf.findBackend('wasm')) {
-    const { registerThreadedWasm } = await import('./ThreadedWasm.js');
+  const { registerThreadedWasm, wasmBackendStarted } = await import('./ThreadedWasm.js');
+  if (threads > 1 && !wasmBackendStarted()) {
     const restoreStock = registerThreadedWasm(threads);
     if (await trySetBackend('wasm')) return true;
     restoreStock();
@@ -133,4 +133,28 @@ export async function selectBackend(choice: BackendChoice, options: BackendOptio
   }
   if (await trySetBackend('cpu')) return 'cpu';
   throw new Error('backend cpu failed to initialise; reinstall @tensorflow/tfjs with `npm install @tensorflow/tfjs`');
+}
+
+/** What decides how many WASM threads a training run's learner gets. */
+export interface TrainingThreadPlan {
+  /** Logical cores of this machine. */
+  cores: number;
+  /** Headless game processes started on this machine by the run (0 without --env). */
+  localGames: number;
+  /** True when any behavior updates with `threaded: true` (games keep playing during updates). */
+  threadedUpdates: boolean;
+}
+
+/**
+ * WASM threads for a training run's learner. XNNPACK's threads spin while they wait for each
+ * other, so when game processes run at the same time as the learner and all cores are taken, each
+ * op can wait out a scheduler time slice: Pyramids with 2 game processes on 2 cores ran 15x slower
+ * (28 against 465 steps/s). Games run alongside the learner with several game processes (one plays
+ * while the trainer serves another) or with threaded updates; the learner then gets the cores the
+ * games leave, at least one. A single game process that waits for every action leaves it all.
+ */
+export function trainingWasmThreads(plan: TrainingThreadPlan): number {
+  const concurrent = plan.localGames > 1 || (plan.localGames > 0 && plan.threadedUpdates);
+  // ThreadedWasm caps this at the build's pool size.
+  return Math.max(1, concurrent ? plan.cores - plan.localGames : plan.cores);
 }

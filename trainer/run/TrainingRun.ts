@@ -1,7 +1,8 @@
+import os from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../config/schema.js';
 import { settingsForBehavior } from '../config/loadRunOptions.js';
-import { selectBackend } from '../backend/selectBackend.js';
+import { selectBackend, trainingWasmThreads } from '../backend/selectBackend.js';
 import { EnvManager } from '../env/EnvManager.js';
 import { GameProcessPool } from '../env/GameProcessPool.js';
 import { CheckpointStore } from '../checkpoint/CheckpointStore.js';
@@ -55,8 +56,14 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   const runDir = prepareRunDirectory(options);
   const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume });
   const log = (line: string) => writers.console.info(line);
-  const backend = await selectBackend(options.torch_settings.backend, { wasmThreads: 'auto' });
-  log(`Backend: ${backend}`);
+  const wasmThreads = trainingWasmThreads({
+    cores: os.availableParallelism(),
+    localGames: env.env_path ? env.num_envs : 0,
+    threadedUpdates: Object.values(options.behaviors).some((b) => b.threaded),
+  });
+  const backend = await selectBackend(options.torch_settings.backend, { wasmThreads });
+  const threads = backend === 'wasm' ? (await import('../backend/ThreadedWasm.js')).threadedWasmThreads : 0;
+  log(`Backend: ${backend}${threads > 0 ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}`);
   const seed = env.seed === -1 ? Math.floor(Math.random() * 1_000_000) : env.seed;
   if (env.seed === -1) log(`Seed: ${seed} (pass --seed to repeat this run)`);
 
@@ -213,6 +220,8 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   const steps: Record<string, number> = {};
   for (const [name, t] of trainers) {
     steps[name] = t.trainer.currentStep;
+    // A threaded update still running finishes first: its weights belong in the final save.
+    await t.trainer.idle();
     if (!cs.inference) {
       t.writeSummary();
       const path = t.saveCheckpoint();
