@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { encodeMessage } from '../../bridge/protocol/codec.js';
 import { MAX_FRAME_BYTES } from '../../bridge/protocol/validate.js';
 import { EnvManager, type EnvManagerOptions } from '../../trainer/env/EnvManager.js';
@@ -78,6 +79,35 @@ describe('EnvServer handshake', () => {
     const open = await startManager({ host: '0.0.0.0' });
     expect(logs.some((l) => l.includes('without a token'))).toBe(true);
     await open.manager.close();
+  });
+
+  it('refuses web pages from other sites, not pages served from this machine nor games outside a browser', async () => {
+    const { manager } = await startManager({ allowedOrigins: ['https://mygame.example'] });
+    /** Opens a socket as a browser page from `origin` would; resolves with the HTTP status of a refusal, or 'open'. */
+    const openFrom = (origin: string, url = manager.url) =>
+      new Promise<number | 'open'>((resolve, reject) => {
+        const ws = new WebSocket(url, { origin });
+        ws.on('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? -1));
+        ws.on('error', (e) => (e.message.includes('Unexpected server response') ? undefined : reject(e)));
+      });
+    expect(await openFrom('https://evil.example')).toBe(401);
+    expect(await openFrom('http://127.0.0.1.evil.example')).toBe(401);
+    expect(await openFrom('null')).toBe(401);
+    expect(await openFrom('http://127.0.0.1:5173')).toBe('open');
+    expect(await openFrom('http://localhost:3000')).toBe('open');
+    expect(await openFrom('http://[::1]:8080')).toBe('open');
+    expect(await openFrom('https://mygame.example')).toBe('open');
+    expect(logs.filter((l) => l.includes('refused a web page from https://evil.example'))).toHaveLength(1);
+    expect((await RawGameClient.connect(manager.url)).reply.type).toBe('welcome');
+    await manager.close();
+
+    // With a token, the token decides.
+    const guarded = await startManager({ token: 's3cret' });
+    expect(await openFrom('https://evil.example', guarded.manager.url)).toBe('open');
   });
 
   it('refuses a first message that is not hello', async () => {

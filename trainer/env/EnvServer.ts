@@ -27,6 +27,12 @@ export interface EnvServerOptions {
   port?: number;
   /** Shared secret games must send in `hello`; off by default. */
   token?: string;
+  /**
+   * Web page origins (e.g. `https://mygame.example`) allowed to connect besides pages served from
+   * this machine (127.x, localhost, [::1]). Games outside a browser send no origin and are not
+   * affected. With a token, any origin may try the handshake: the token decides.
+   */
+  allowedOrigins?: readonly string[];
   /** Base seed; a game gets `seed + its connection index`. Default 0. */
   seed?: number;
   /** Simulation speed asked of games that render in real time (ML-Agents' time_scale, default 20). */
@@ -52,6 +58,16 @@ export interface EnvServerHandler {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** True for http(s) origins on this machine: 127.x, localhost, [::1] (a browser's `Origin` header). */
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK.test(url.hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false;
+  }
+}
 
 /** One game after a successful handshake. */
 export class GameConnection {
@@ -123,6 +139,7 @@ export class EnvServer {
   private boundPort = -1;
   private readonly log: (line: string) => void;
   private readonly opts: Required<Omit<EnvServerOptions, 'token' | 'log'>> & { token: string | undefined };
+  private refusedOrigins = new Set<string>();
   private refusedCount = 0;
 
   constructor(
@@ -134,6 +151,7 @@ export class EnvServer {
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 5004,
       token: options.token,
+      allowedOrigins: options.allowedOrigins ?? [],
       seed: options.seed ?? 0,
       timeScale: options.timeScale ?? 20,
       parameters: options.parameters ?? {},
@@ -163,7 +181,13 @@ export class EnvServer {
           'Pass a token (games send it in hello) or bind to 127.0.0.1.',
       );
     }
-    const wss = new WebSocketServer({ host, port, perMessageDeflate: false, maxPayload });
+    const wss = new WebSocketServer({
+      host,
+      port,
+      perMessageDeflate: false,
+      maxPayload,
+      verifyClient: (info: { origin?: string }) => this.originAllowed(info.origin),
+    });
     this.wss = wss;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
@@ -221,6 +245,25 @@ export class EnvServer {
     }, graceMs);
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     clearTimeout(force);
+  }
+
+  /**
+   * Browsers let any web page open a WebSocket to 127.0.0.1, so without this a page on any site
+   * the user visits could join a run and feed it made-up experience. Refused before the upgrade
+   * (HTTP 401), and logged once per origin.
+   */
+  private originAllowed(origin: string | undefined): boolean {
+    if (origin === undefined || this.opts.token !== undefined) return true;
+    if (this.opts.allowedOrigins.includes(origin) || isLoopbackOrigin(origin)) return true;
+    this.refusedCount++;
+    if (!this.refusedOrigins.has(origin)) {
+      this.refusedOrigins.add(origin);
+      this.log(
+        `refused a web page from ${origin}: only pages served from this machine (127.0.0.1, localhost) may join a run. ` +
+          'Serve the game page locally (three-rl play), or start the trainer with allowedOrigins or a token.',
+      );
+    }
+    return false;
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
