@@ -58,6 +58,30 @@ describe('PPO learns through the full stack', () => {
     expect(warmLines[0]!.stats[CUMULATIVE]!.mean).toBeGreaterThan(0.8);
   }, 600_000);
 
+  it('solves Basic with threaded: true, where the games keep playing during each update', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'three-rl-basic-threaded-'));
+    const options = loadRunOptions('configs/ppo/Basic.yaml', {
+      env: 'basic',
+      numAreas: 4,
+      seed: 3,
+      runId: 'threaded',
+      resultsDir: results,
+      backend: 'wasm',
+    });
+    options.env_settings.base_port = 0;
+    const basic = options.behaviors.Basic!;
+    basic.threaded = true;
+    basic.max_steps = 20000;
+    basic.summary_freq = 1000;
+    const result = await runTraining(options);
+    expect(result.steps.Basic).toBeGreaterThanOrEqual(20000);
+    // Timing decides which policy plays each step, so only the outcome is checked, not the numbers.
+    const lines = readStatsJsonl(result.runDir, 'Basic').filter((l) => l.stats[CUMULATIVE]);
+    expect(lines.at(-1)!.stats[CUMULATIVE]!.mean).toBeGreaterThan(0.8);
+    const status = JSON.parse(readFileSync(join(result.runDir, 'run_logs', 'training_status.json'), 'utf8'));
+    expect(status.Basic.final_checkpoint.steps).toBe(result.steps.Basic);
+  }, 600_000);
+
   it('balances 3DBall far beyond what random play reaches', async () => {
     const results = mkdtempSync(join(tmpdir(), 'three-rl-3dball-'));
     const options = loadRunOptions('configs/ppo/3DBall.yaml', {
