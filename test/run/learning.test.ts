@@ -8,6 +8,21 @@ import { readStatsJsonl } from './readStatsJsonl.js';
 
 const CUMULATIVE = 'Environment/Cumulative Reward';
 
+/** Run options for a headless training run of `game` on the WASM backend, written to `resultsDir`, on a free port. */
+function headlessRun(config: string, game: string, numAreas: number, seed: number, runId: string, resultsDir: string, initializeFrom?: string) {
+  const options = loadRunOptions(`configs/ppo/${config}`, {
+    env: game,
+    numAreas,
+    seed,
+    runId,
+    resultsDir,
+    backend: 'wasm',
+    ...(initializeFrom ? { initializeFrom } : {}),
+  });
+  options.env_settings.base_port = 0;
+  return options;
+}
+
 /**
  * Learning checks over the whole stack (game processes, protocol, trainer), with fixed seeds and
  * thresholds a broken algorithm does not reach.
@@ -15,15 +30,7 @@ const CUMULATIVE = 'Environment/Cumulative Reward';
 describe('PPO learns through the full stack', () => {
   it('solves Basic: mean reward near the optimum 0.93 (random play scores far below)', async () => {
     const results = mkdtempSync(join(tmpdir(), 'three-rl-basic-'));
-    const options = loadRunOptions('configs/ppo/Basic.yaml', {
-      env: 'basic',
-      numAreas: 4,
-      seed: 3,
-      runId: 'basic',
-      resultsDir: results,
-      backend: 'wasm',
-    });
-    options.env_settings.base_port = 0;
+    const options = headlessRun('Basic.yaml', 'basic', 4, 3, 'basic', results);
     options.behaviors.Basic!.max_steps = 20000;
     options.behaviors.Basic!.summary_freq = 1000;
     const result = await runTraining(options);
@@ -40,16 +47,7 @@ describe('PPO learns through the full stack', () => {
     expect(status.Basic.final_checkpoint.steps).toBe(result.steps.Basic);
 
     // --initialize-from: a new run starts from the trained networks (steps from 0) and plays well at once.
-    const warm = loadRunOptions('configs/ppo/Basic.yaml', {
-      env: 'basic',
-      numAreas: 4,
-      seed: 9,
-      runId: 'warm',
-      resultsDir: results,
-      backend: 'wasm',
-      initializeFrom: 'basic',
-    });
-    warm.env_settings.base_port = 0;
+    const warm = headlessRun('Basic.yaml', 'basic', 4, 9, 'warm', results, 'basic');
     warm.behaviors.Basic!.max_steps = 1000;
     warm.behaviors.Basic!.summary_freq = 1000;
     const warmResult = await runTraining(warm);
@@ -60,15 +58,7 @@ describe('PPO learns through the full stack', () => {
 
   it('solves Basic with threaded: true, where the games keep playing during each update', async () => {
     const results = mkdtempSync(join(tmpdir(), 'three-rl-basic-threaded-'));
-    const options = loadRunOptions('configs/ppo/Basic.yaml', {
-      env: 'basic',
-      numAreas: 4,
-      seed: 3,
-      runId: 'threaded',
-      resultsDir: results,
-      backend: 'wasm',
-    });
-    options.env_settings.base_port = 0;
+    const options = headlessRun('Basic.yaml', 'basic', 4, 3, 'threaded', results);
     const basic = options.behaviors.Basic!;
     basic.threaded = true;
     basic.max_steps = 20000;
@@ -84,15 +74,7 @@ describe('PPO learns through the full stack', () => {
 
   it('balances 3DBall far beyond what random play reaches', async () => {
     const results = mkdtempSync(join(tmpdir(), 'three-rl-3dball-'));
-    const options = loadRunOptions('configs/ppo/3DBall.yaml', {
-      env: '3dball',
-      numAreas: 12,
-      seed: 1,
-      runId: 'ball',
-      resultsDir: results,
-      backend: 'wasm',
-    });
-    options.env_settings.base_port = 0;
+    const options = headlessRun('3DBall.yaml', '3dball', 12, 1, 'ball', results);
     // Constant schedules: a linear one would decay to nothing over this short run, unlike the
     // 500k-step run these numbers come from (reward ~22 at 84k, ~48 at 96k steps).
     const hp = options.behaviors['3DBall']!.hyperparameters;
@@ -114,15 +96,7 @@ describe('PPO learns through the full stack', () => {
 describe('PPO learns SnowballTarget', () => {
   it('hits far more targets than random play (2-3 per episode) after a short run', async () => {
     const results = mkdtempSync(join(tmpdir(), 'three-rl-snowball-'));
-    const options = loadRunOptions('configs/ppo/SnowballTarget.yaml', {
-      env: 'snowballtarget',
-      numAreas: 16,
-      seed: 2,
-      runId: 'snow',
-      resultsDir: results,
-      backend: 'wasm',
-    });
-    options.env_settings.base_port = 0;
+    const options = headlessRun('SnowballTarget.yaml', 'snowballtarget', 16, 2, 'snow', results);
     const behavior = options.behaviors.SnowballTarget!;
     Object.assign(behavior.hyperparameters, { learning_rate_schedule: 'constant', beta_schedule: 'constant', epsilon_schedule: 'constant' });
     behavior.max_steps = 48000;
