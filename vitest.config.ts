@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Two test files train side by side: a multi-threaded learner's spinning XNNPACK threads would
+    // lose their cores to the other file's processes and make every op wait.
+    env: { THREE_RL_WASM_THREADS: '1' },
   },
 });

@@ -56,11 +56,13 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   const runDir = prepareRunDirectory(options);
   const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume });
   const log = (line: string) => writers.console.info(line);
-  const wasmThreads = trainingWasmThreads({
-    cores: os.availableParallelism(),
-    localGames: env.env_path ? env.num_envs : 0,
-    threadedUpdates: Object.values(options.behaviors).some((b) => b.threaded),
-  });
+  const wasmThreads =
+    wasmThreadsFromEnvironment() ??
+    trainingWasmThreads({
+      cores: os.availableParallelism(),
+      localGames: env.env_path ? env.num_envs : 0,
+      threadedUpdates: Object.values(options.behaviors).some((b) => b.threaded),
+    });
   const backend = await selectBackend(options.torch_settings.backend, { wasmThreads });
   const threads = backend === 'wasm' ? (await import('../backend/ThreadedWasm.js')).threadedWasmThreads : 0;
   log(`Backend: ${backend}${threads > 0 ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}`);
@@ -240,4 +242,19 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   }
   for (const w of writers.all) w.close?.();
   return { runDir, backend, steps, interrupted };
+}
+
+/**
+ * THREE_RL_WASM_THREADS overrides the learner's WASM thread count: for machines shared with other
+ * work (a test suite running files side by side), where XNNPACK's spinning threads lose their
+ * cores to other processes and every op waits.
+ */
+function wasmThreadsFromEnvironment(): number | null {
+  const raw = process.env.THREE_RL_WASM_THREADS;
+  if (raw === undefined || raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`THREE_RL_WASM_THREADS: expected an integer >= 1 (WASM threads of the learner), got ${JSON.stringify(raw)}; unset it to let the trainer choose`);
+  }
+  return n;
 }
