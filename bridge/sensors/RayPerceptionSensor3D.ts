@@ -17,6 +17,9 @@
  * them touched something, which matches Unity's SphereCast for faces and convex objects at least
  * as wide as r. Objects narrower than r that pass between the samples are missed; set r = 0 for
  * plain rays (one cast per ray, 5x cheaper).
+ * Where every body within reach of a cast is made of boxes, the five rays go through BoxRayCaster
+ * (one broadphase query, slab tests; the same hits as cannon-es' rays); anything else is cast by
+ * cannon-es.
  *
  * The agent's own `body` (and `ignoreBodies`) never block its rays. Rays starting inside an object
  * do not see it (back faces are skipped), as in Unity. Triggers (collisionResponse = false) are
@@ -28,6 +31,7 @@ import { Quaternion, RAY_MODES, Ray, RaycastResult, Vec3, type Body, type Shape,
 import type { AIController } from '../agent/AIController.js';
 import type { ObservationWriter } from '../agent/ObservationWriter.js';
 import type { ObservationSpec } from '../spec/BehaviorSpec.js';
+import { BoxRayCaster } from './BoxRayCaster.js';
 import { ObservationStack } from './ObservationStack.js';
 import {
   floatsPerRay,
@@ -122,6 +126,9 @@ export class RayPerceptionSensor3D {
   private readonly up = new Vec3();
   private readonly from = new Vec3();
   private readonly to = new Vec3();
+  /** Start points of the cast's parallel rays (x, y, z each): one, or five for a sphere cast. */
+  private readonly origins = new Float64Array(15);
+  private readonly boxes: BoxRayCaster;
 
   constructor(options: RayPerceptionSensorOptions) {
     this.settings = resolveRayPerceptionSettings(options);
@@ -168,6 +175,11 @@ export class RayPerceptionSensor3D {
     this.frame = new Float32Array(floatsPerRay(s) * angles.length);
     this.stack = s.observationStacks > 1 ? new ObservationStack(this.frame.length, s.observationStacks) : null;
 
+    this.boxes = new BoxRayCaster(this.world, {
+      ignored: this.ignored,
+      collisionFilterMask: options.collisionFilterMask ?? -1,
+      checkCollisionResponse: !(options.hitTriggers ?? true),
+    });
     this.castOptions = {
       mode: RAY_MODES.ALL,
       from: this.from,
@@ -255,32 +267,45 @@ export class RayPerceptionSensor3D {
     this.bestBody = null;
     this.bestShape = null;
     const r = this.settings.sphereCastRadius;
+    const origins = this.origins;
+    let count = 1;
     if (r <= 0) {
-      this.castFrom(start, length);
-      return this.bestBody ? this.bestDistance : -1;
-    }
-    // Perpendicular basis around the ray: `side` horizontal in the sensor frame when possible.
-    this.sensorQuat.vmult(UP, this.up);
-    this.dir.cross(this.up, this.side);
-    if (this.side.lengthSquared() < 1e-8) {
-      this.sensorQuat.vmult(FORWARD, this.up);
+      setPoint(origins, 0, start);
+    } else {
+      // Perpendicular basis around the ray: `side` horizontal in the sensor frame when possible.
+      this.sensorQuat.vmult(UP, this.up);
       this.dir.cross(this.up, this.side);
-    }
-    this.side.normalize();
-    this.side.cross(this.dir, this.lift);
+      if (this.side.lengthSquared() < 1e-8) {
+        this.sensorQuat.vmult(FORWARD, this.up);
+        this.dir.cross(this.up, this.side);
+      }
+      this.side.normalize();
+      this.side.cross(this.dir, this.lift);
 
-    // Every sample point moves with the sphere, so the distance its ray travels to a hit is the
-    // distance the center travels; the front point catches what lies straight ahead.
-    start.addScaledVector(r, this.dir, this.tmp);
-    this.castFrom(this.tmp, length);
-    start.addScaledVector(r, this.side, this.tmp);
-    this.castFrom(this.tmp, length);
-    start.addScaledVector(-r, this.side, this.tmp);
-    this.castFrom(this.tmp, length);
-    start.addScaledVector(r, this.lift, this.tmp);
-    this.castFrom(this.tmp, length);
-    start.addScaledVector(-r, this.lift, this.tmp);
-    this.castFrom(this.tmp, length);
+      // Every sample point moves with the sphere, so the distance its ray travels to a hit is the
+      // distance the center travels; the front point catches what lies straight ahead.
+      start.addScaledVector(r, this.dir, this.tmp);
+      setPoint(origins, 0, this.tmp);
+      start.addScaledVector(r, this.side, this.tmp);
+      setPoint(origins, 1, this.tmp);
+      start.addScaledVector(-r, this.side, this.tmp);
+      setPoint(origins, 2, this.tmp);
+      start.addScaledVector(r, this.lift, this.tmp);
+      setPoint(origins, 3, this.tmp);
+      start.addScaledVector(-r, this.lift, this.tmp);
+      setPoint(origins, 4, this.tmp);
+      count = 5;
+    }
+    if (this.boxes.cast(origins, count, this.dir, length)) {
+      this.bestDistance = this.boxes.bestDistance;
+      this.bestBody = this.boxes.bestBody;
+      this.bestShape = this.boxes.bestShape;
+    } else {
+      for (let s = 0; s < count; s++) {
+        this.tmp.set(origins[3 * s]!, origins[3 * s + 1]!, origins[3 * s + 2]!);
+        this.castFrom(this.tmp, length);
+      }
+    }
     return this.bestBody ? this.bestDistance : -1;
   }
 
@@ -290,4 +315,10 @@ export class RayPerceptionSensor3D {
     origin.addScaledVector(length, this.dir, this.to);
     this.ray.intersectWorld(this.world, this.castOptions);
   }
+}
+
+function setPoint(out: Float64Array, i: number, p: Vec3): void {
+  out[3 * i] = p.x;
+  out[3 * i + 1] = p.y;
+  out[3 * i + 2] = p.z;
 }
