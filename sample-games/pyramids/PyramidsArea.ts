@@ -1,6 +1,7 @@
 import { AABB, Body, Box, GSSolver, Plane, Quaternion, Vec3, World } from 'cannon-es';
 import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
 import type { TagRegistry } from '../../bridge/sensors/TagRegistry.js';
+import { useClosedFormBoxProjection } from './BoxSeparatingAxis.js';
 import { BrickPyramid } from './BrickPyramid.js';
 import { ClusterBroadphase } from './ClusterBroadphase.js';
 import { fromUnity, spawnCellCentres, wallColliders, type Vec3Like } from './PyramidsLayout.js';
@@ -118,6 +119,9 @@ export class PyramidsArea {
     );
     this.brickPyramid = new BrickPyramid(this.world, broadphase, tags, { mass: R.brickMass, tag: 'block', collisionGroup: PyramidsGroup.brick, withGoal: true }, dt);
     this.pyramids = [...this.stonePyramids, this.brickPyramid];
+    for (const body of [...this.world.bodies, ...this.pyramids.flatMap((p) => p.bodies)]) {
+      for (const shape of body.shapes) if (shape instanceof Box) useClosedFormBoxProjection(shape);
+    }
   }
 
   /**
