@@ -20,6 +20,7 @@ export {
 } from './spec/BehaviorSpec.js';
 
 export type { GameInstance, GameModule, GameOptions } from './game/GameModule.js';
+export { StatsRecorder } from './game/StatsRecorder.js';
 export { SeededRandom } from './random/SeededRandom.js';
 
 export { Sync, type EpisodeEndInfo, type InProcessPolicy, type SyncMode, type SyncOptions } from './sync/Sync.js';

@@ -1,5 +1,6 @@
 import type { AIController } from '../agent/AIController.js';
 import type { BehaviorSpec } from '../spec/BehaviorSpec.js';
+import type { StatsRecorder } from './StatsRecorder.js';
 
 /** How a game is asked to build itself. */
 export interface GameOptions {
@@ -9,6 +10,12 @@ export interface GameOptions {
   seed: number;
   /** Environment parameters from the trainer (curriculum, difficulty ...). */
   parameters: Record<string, number>;
+  /**
+   * Custom statistics for the trainer's summaries (ML-Agents' StatsRecorder), e.g.
+   * `options.stats?.add('Game/Goals', 1)`. Hosts that train give one; a game run without a trainer
+   * (a unit test, a page in play mode) may get none.
+   */
+  stats?: StatsRecorder;
 }
 
 /** A running game: its agents and one fixed step of its simulation. */

@@ -22,7 +22,9 @@
 import { ActionMask } from '../agent/ActionMask.js';
 import type { AIController, DecisionSource } from '../agent/AIController.js';
 import { ObservationWriter } from '../agent/ObservationWriter.js';
+import { describeArgument } from '../errors/describeArgument.js';
 import type { GameInstance } from '../game/GameModule.js';
+import { StatsRecorder } from '../game/StatsRecorder.js';
 import { decodeFrame, encodeMessage } from '../protocol/codec.js';
 import type {
   ActionsMessage,
@@ -87,6 +89,12 @@ export interface SyncOptions {
   onEpisodeEnd?: (info: EpisodeEndInfo) => void;
   /** Seed reported by `sync.seed` when no trainer sends one. */
   seed?: number;
+  /**
+   * Where the game records custom statistics (the one it got as `GameOptions.stats`); in train
+   * mode their averages go to the trainer with each `steps` message. Default: a recorder of its own
+   * (`sync.stats`).
+   */
+  stats?: StatsRecorder;
 }
 
 const DEFAULT_URL = 'ws://127.0.0.1:5004';
@@ -136,7 +144,8 @@ export class Sync {
   /** 1 when the agent left remote control: the trainer gets an interrupted terminal, the game episode goes on. */
   private readonly handover: Uint8Array;
   private readonly awaiting = new Map<string, Int32Array>();
-  private readonly stats = new Map<string, { sum: number; count: number }>();
+  /** Custom statistics for the trainer (see SyncOptions.stats). */
+  readonly stats: StatsRecorder;
 
   private transport: SyncTransport | null = null;
   private welcomeMessage: WelcomeMessage | null = null;
@@ -153,7 +162,7 @@ export class Sync {
 
   constructor(opts: SyncOptions) {
     const fail = (field: string, expected: string, got: unknown): never => {
-      throw new Error(`SyncOptions.${field}: expected ${expected}, got ${describe(got)}`);
+      throw new Error(`SyncOptions.${field}: expected ${expected}, got ${describeArgument(got)}`);
     };
     if (!opts || typeof opts !== 'object') fail('', 'an options object', opts);
     const game = opts.game;
@@ -176,6 +185,7 @@ export class Sync {
     }
     if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) fail('seed', 'an integer', opts.seed);
     if (opts.onEpisodeEnd !== undefined && typeof opts.onEpisodeEnd !== 'function') fail('onEpisodeEnd', 'a function', opts.onEpisodeEnd);
+    if (opts.stats !== undefined && typeof opts.stats?.takeAverages !== 'function') fail('stats', 'a StatsRecorder (the one given to GameModule.create)', opts.stats);
 
     this.game = game;
     this.gameName = opts.gameName;
@@ -186,6 +196,7 @@ export class Sync {
     this.areas = areas;
     this.defaultPolicy = opts.policy;
     this.onEpisodeEnd = opts.onEpisodeEnd;
+    this.stats = opts.stats ?? new StatsRecorder();
     this.seedValue = opts.seed ?? 0;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
 
@@ -296,7 +307,7 @@ export class Sync {
   async run(opts: { maxSteps?: number; signal?: AbortSignal } = {}): Promise<void> {
     const max = opts.maxSteps ?? Infinity;
     if (!(max >= 0) || (max !== Infinity && !Number.isInteger(max))) {
-      throw new Error(`Sync.run: maxSteps must be an integer >= 0, got ${describe(opts.maxSteps)}`);
+      throw new Error(`Sync.run: maxSteps must be an integer >= 0, got ${describeArgument(opts.maxSteps)}`);
     }
     let ran = 0;
     let inARow = 0;
@@ -326,7 +337,7 @@ export class Sync {
       throw new Error('Sync.setDecisionSource: the agent is not one of this game\'s agents (pass an element of game.agents)');
     }
     if (source !== 'remote' && source !== 'policy' && source !== 'heuristic') {
-      throw new Error(`Sync.setDecisionSource: source must be 'remote', 'policy' or 'heuristic', got ${describe(source)}`);
+      throw new Error(`Sync.setDecisionSource: source must be 'remote', 'policy' or 'heuristic', got ${describeArgument(source)}`);
     }
     if (source === 'remote' && this.mode !== 'train') {
       throw new Error(`Sync.setDecisionSource: 'remote' needs a trainer, but this Sync runs in mode '${this.mode}'; use mode 'train'`);
@@ -345,20 +356,9 @@ export class Sync {
     this.policyOf[id] = chosen;
   }
 
-  /** Adds a custom statistic for the trainer (values of one key are averaged until the next `steps` message); ignored outside train mode. */
+  /** Adds a custom statistic for the trainer, as `sync.stats.add` (values of one key are averaged until the next `steps` message); sent only in train mode. */
   recordStat(key: string, value: number): void {
-    if (typeof key !== 'string' || key.length === 0) throw new Error(`Sync.recordStat: key must be a non-empty string, got ${describe(key)}`);
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new Error(`Sync.recordStat('${key}'): value must be a finite number, got ${describe(value)}`);
-    }
-    if (this.mode !== 'train') return;
-    const s = this.stats.get(key);
-    if (s) {
-      s.sum += value;
-      s.count++;
-    } else {
-      this.stats.set(key, { sum: value, count: 1 });
-    }
+    this.stats.add(key, value);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -520,7 +520,7 @@ export class Sync {
     if (!result || result.continuous?.length !== n * C || result.discrete?.length !== n * B) {
       throw new Error(
         `${where}: expected {continuous: ${n * C} floats (${n} agents x ${C}), discrete: ${n * B} ints (${n} agents x ${B})}, ` +
-          `got continuous of ${describe(result?.continuous)} and discrete of ${describe(result?.discrete)}`,
+          `got continuous of ${describeArgument(result?.continuous)} and discrete of ${describeArgument(result?.discrete)}`,
       );
     }
     for (let row = 0; row < n; row++) {
@@ -541,11 +541,8 @@ export class Sync {
     }
     if (!behaviors) return undefined;
     const msg: StepsMessage = { type: 'steps', behaviors };
-    if (this.stats.size > 0) {
-      msg.stats = {};
-      for (const [key, s] of this.stats) msg.stats[key] = s.sum / s.count;
-      this.stats.clear();
-    }
+    const stats = this.stats.takeAverages();
+    if (stats) msg.stats = stats;
     this.send(msg);
     if (this.awaiting.size === 0) return undefined;
     return new Promise<Outcome>((resolve, reject) => (this.waiter = { resolve, reject }));
@@ -744,13 +741,4 @@ function isMessageOfType(value: unknown, type: string): boolean {
 function randomSuffix(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   return c?.randomUUID ? c.randomUUID().slice(0, 8) : Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<number>).length}`;
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  return typeof v === 'function' ? 'a function' : `a ${(v as object).constructor?.name ?? 'object'}`;
 }

@@ -1,6 +1,7 @@
 /** Sync in human and onnx modes (no socket): stepping rules, episodes, policies, overrides. */
 import { describe, expect, it } from 'vitest';
 import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
+import { StatsRecorder } from '../../bridge/game/StatsRecorder.js';
 import { Sync, type EpisodeEndInfo, type InProcessPolicy } from '../../bridge/sync/Sync.js';
 import { WALK_SPEC, Walker, walkerGame } from './WalkerGame.js';
 
@@ -136,6 +137,14 @@ describe('Sync options and scene checks', () => {
     expect(() => new Sync({ game, gameName: 'Walk', mode: 'play' as never })).toThrow(/SyncOptions\.mode/);
     expect(() => new Sync({ game, gameName: 'Walk', mode: 'train', url: 'http://x' })).toThrow(/SyncOptions\.url/);
     expect(() => new Sync({ game: walkerGame([]), gameName: 'Walk', mode: 'human' })).toThrow(/SyncOptions\.game\.agents/);
+    expect(() => new Sync({ game, gameName: 'Walk', mode: 'human', stats: {} as never })).toThrow(/SyncOptions\.stats: expected a StatsRecorder/);
+  });
+
+  it("uses the game's StatsRecorder when given one", () => {
+    const stats = new StatsRecorder();
+    const sync = new Sync({ game: walkerGame([new Walker()]), gameName: 'Walk', mode: 'human', stats });
+    expect(sync.stats).toBe(stats);
+    expect(new Sync({ game: walkerGame([new Walker()]), gameName: 'Walk', mode: 'human' }).stats).toBeInstanceOf(StatsRecorder);
   });
 
   it('refuses two different specs under one behavior name, naming both agents', () => {

@@ -109,7 +109,8 @@ describe('Sync in train mode', () => {
     await sync.step(); // no decision due: nothing sent, nothing awaited
     group.addGroupReward(0.5);
     sync.recordStat('score', 1);
-    sync.recordStat('score', 3);
+    sync.stats.add('score', 3); // the recorder a game gets as GameOptions.stats
+
     const third = sync.step();
     const steps = await trainer.next();
     const d = steps.behaviors.Walk.decisions;

@@ -5,6 +5,7 @@
  */
 import { openSync, writeSync } from 'node:fs';
 import type { GameModule, GameInstance } from '../../bridge/game/GameModule.js';
+import { StatsRecorder } from '../../bridge/game/StatsRecorder.js';
 import { Sync, type EpisodeEndInfo } from '../../bridge/sync/Sync.js';
 import { loadGameModule } from './loadGameModule.js';
 import { WORKER_FATAL_EXIT, type ParentToWorker, type WorkerConfig, type WorkerToParent } from './WorkerMessages.js';
@@ -54,9 +55,10 @@ process.once('message', (raw: unknown) => {
 async function run(config: WorkerConfig): Promise<string> {
   let module: GameModule;
   let game: GameInstance;
+  const stats = new StatsRecorder();
   try {
     module = await loadGameModule(config.game, config.cwd);
-    game = module.create({ areas: config.areas, seed: config.seed, parameters: { ...config.parameters } });
+    game = module.create({ areas: config.areas, seed: config.seed, parameters: { ...config.parameters }, stats });
   } catch (e) {
     // A game that cannot load or build will not after a restart either.
     const message = e instanceof Error ? e.message : String(e);
@@ -76,6 +78,7 @@ async function run(config: WorkerConfig): Promise<string> {
     instanceId: config.instanceId,
     areas: config.areas,
     seed: config.seed,
+    stats,
     ...(config.token !== undefined ? { token: config.token } : {}),
     ...(onEpisodeEnd ? { onEpisodeEnd } : {}),
   });

@@ -6,6 +6,7 @@
  */
 import type { AIController } from '../../bridge/agent/AIController.js';
 import type { GameInstance, GameModule } from '../../bridge/game/GameModule.js';
+import { StatsRecorder } from '../../bridge/game/StatsRecorder.js';
 import { FrameStepper } from '../../bridge/sync/FrameStepper.js';
 import { Sync, type EpisodeEndInfo, type InProcessPolicy } from '../../bridge/sync/Sync.js';
 import type { GameViewModule } from '../../sample-games/views.js';
@@ -88,7 +89,8 @@ export class GameSession {
 
   /** Builds the game, its view and its Sync, connects in train mode, and starts the frame loop. */
   static async start(opts: GameSessionOptions, onEpisodeEnd?: (info: EpisodeEndInfo) => void): Promise<GameSession> {
-    const game = opts.module.create({ areas: opts.areas, seed: opts.seed, parameters: {} });
+    const stats = new StatsRecorder();
+    const game = opts.module.create({ areas: opts.areas, seed: opts.seed, parameters: {}, stats });
     let view: GameView | null = null;
     try {
       view = opts.view.createView(game, opts.canvas);
@@ -100,6 +102,7 @@ export class GameSession {
         url: opts.trainerUrl,
         areas: opts.areas,
         seed: opts.seed,
+        stats,
         onEpisodeEnd: (info) => {
           session?.recordEpisode(info);
           onEpisodeEnd?.(info);
