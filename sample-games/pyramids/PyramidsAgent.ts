@@ -2,11 +2,12 @@ import { Vec3 } from 'cannon-es';
 import { AIController } from '../../bridge/agent/AIController.js';
 import type { AgentAction } from '../../bridge/agent/AgentAction.js';
 import type { ObservationWriter } from '../../bridge/agent/ObservationWriter.js';
+import type { StatsRecorder } from '../../bridge/game/StatsRecorder.js';
 import { RayPerceptionSensor3D } from '../../bridge/sensors/RayPerceptionSensor3D.js';
 import type { TagRegistry } from '../../bridge/sensors/TagRegistry.js';
 import { PYRAMIDS_RAY_MASK, type PyramidsArea } from './PyramidsArea.js';
 import { SwitchThenGoalPilot } from './SwitchThenGoalPilot.js';
-import { PYRAMIDS_DECISION_PERIOD, PYRAMIDS_VECTOR_OBSERVATION, PyramidsAction, pyramidsBehavior, pyramidsRaySensors, pyramidsRules as R } from './behavior.js';
+import { PYRAMIDS_DECISION_PERIOD, PYRAMIDS_SWITCH_STAT, PYRAMIDS_VECTOR_OBSERVATION, PyramidsAction, pyramidsBehavior, pyramidsRaySensors, pyramidsRules as R } from './behavior.js';
 
 /** Keys a player holds, read by the heuristic (WASD or arrows in the view). */
 export interface PyramidsKeys {
@@ -31,7 +32,11 @@ export class PyramidsAgent extends AIController {
   private readonly vector = new Float32Array(4);
   private ended = false;
 
-  constructor(readonly area: PyramidsArea, tags: TagRegistry) {
+  /**
+   * @param stats where each finished episode reports `Pyramids/Switch Pressed` (1 or 0): how often
+   *   the agent finds the switch says more about exploration than the sparse reward does.
+   */
+  constructor(readonly area: PyramidsArea, tags: TagRegistry, private readonly stats?: StatsRecorder) {
     super({ decisionPeriod: PYRAMIDS_DECISION_PERIOD, takeActionsBetweenDecisions: true });
     this.sensors = pyramidsRaySensors.map(
       (settings) =>
@@ -48,6 +53,7 @@ export class PyramidsAgent extends AIController {
   }
 
   override onEpisodeBegin(): void {
+    if (this.completedEpisodes > 0) this.stats?.add(PYRAMIDS_SWITCH_STAT, this.area.switchOn ? 1 : 0);
     this.ended = false;
     this.area.reset();
   }

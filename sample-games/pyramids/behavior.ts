@@ -19,6 +19,9 @@ export const PYRAMIDS_DECISION_PERIOD = 5;
 /** Areas in ML-Agents' Pyramids scene. */
 export const PYRAMIDS_SCENE_AREAS = 16;
 
+/** Custom stat of each finished episode: 1 when the agent pressed the switch, else 0. */
+export const PYRAMIDS_SWITCH_STAT = 'Pyramids/Switch Pressed';
+
 /** Physical and rule constants of one Pyramids area. */
 export const pyramidsRules = {
   gravity: -9.81,

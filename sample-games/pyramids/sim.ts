@@ -18,6 +18,7 @@ export {
   PYRAMIDS_DECISION_PERIOD,
   PYRAMIDS_FIXED_DELTA_TIME,
   PYRAMIDS_SCENE_AREAS,
+  PYRAMIDS_SWITCH_STAT,
   PYRAMIDS_TAGS,
   PYRAMIDS_VECTOR_OBSERVATION,
   PyramidsAction,
@@ -40,7 +41,7 @@ export class PyramidsGame implements GameInstance {
     // One generator per area, drawn from the game's seed: an area's episodes depend on its own history only.
     const seeds = new SeededRandom(options.seed);
     this.areas = Array.from({ length: options.areas }, () => new PyramidsArea(new SeededRandom(seeds.nextUint32()), this.tags));
-    this.agents = this.areas.map((area) => new PyramidsAgent(area, this.tags));
+    this.agents = this.areas.map((area) => new PyramidsAgent(area, this.tags, options.stats));
     // Valid from the start (for a view or a first observation); Sync's onEpisodeBegin resets again.
     for (const area of this.areas) area.reset();
   }

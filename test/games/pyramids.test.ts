@@ -2,12 +2,14 @@ import { Vec3 } from 'cannon-es';
 import { describe, expect, it } from 'vitest';
 import { emptyAction } from '../../bridge/agent/AgentAction.js';
 import { ObservationWriter } from '../../bridge/agent/ObservationWriter.js';
+import { StatsRecorder } from '../../bridge/game/StatsRecorder.js';
 import { SeededRandom } from '../../bridge/random/SeededRandom.js';
 import { checkBehaviorSpec, totalObservationSize } from '../../bridge/spec/BehaviorSpec.js';
 import pyramidsModule from '../../sample-games/pyramids/index.js';
 import { spawnCellCentres } from '../../sample-games/pyramids/PyramidsLayout.js';
 import {
   PYRAMIDS_DECISION_PERIOD,
+  PYRAMIDS_SWITCH_STAT,
   PYRAMIDS_TAGS,
   PyramidsAction,
   createPyramidsGame,
@@ -20,8 +22,8 @@ import {
 import { LockstepDriver, type DecideFn } from './LockstepDriver.js';
 
 /** One area whose agent repeats `scene.action`, with every pyramid taken away for a clean stage. */
-function stage(seed = 1, clear = true) {
-  const game = createPyramidsGame({ areas: 1, seed, parameters: {} });
+function stage(seed = 1, clear = true, stats?: StatsRecorder) {
+  const game = createPyramidsGame({ areas: 1, seed, parameters: {}, ...(stats ? { stats } : {}) });
   const scene = { action: PyramidsAction.nothing as number };
   const decide: DecideFn = (_agent, _obs, out) => {
     out.discrete[0] = scene.action;
@@ -250,7 +252,8 @@ describe('Pyramids', () => {
   });
 
   it('touching the gold brick gives exactly +2 for the step and ends the episode (not interrupted)', () => {
-    const { area, driver, scene, agent } = stage(7);
+    const stats = new StatsRecorder();
+    const { area, driver, scene, agent } = stage(7, true, stats);
     area.pressSwitch();
     area.brickPyramid.activate();
     putAgent(area, 0, -30);
@@ -274,11 +277,15 @@ describe('Pyramids', () => {
     expect(area.switchOn).toBe(false);
     expect(area.brickPyramid.present).toBe(false);
     expect(agent.completedEpisodes).toBe(1);
+    // The finished episode reports that the switch was pressed; the first one began with no report.
+    expect(stats.takeAverages()).toEqual({ [PYRAMIDS_SWITCH_STAT]: 1 });
   });
 
   it('the step penalty sums to -1 over the 5000-step episode, which is then interrupted', () => {
-    const { driver } = stage(8, false);
+    const stats = new StatsRecorder();
+    const { driver } = stage(8, false, stats);
     driver.run(5001);
+    expect(stats.takeAverages()).toEqual({ [PYRAMIDS_SWITCH_STAT]: 0 });
     expect(driver.episodes).toHaveLength(1);
     expect(driver.episodes[0]!.steps).toBe(5000);
     expect(driver.episodes[0]!.interrupted).toBe(true);
