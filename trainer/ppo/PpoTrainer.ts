@@ -195,7 +195,12 @@ export class PpoTrainer {
   }
 
   private processTrajectory(t: Trajectory): void {
-    if (!this.training) return;
+    if (!this.training) {
+      // --inference learns nothing, but its steps still drive the summaries ("Not Training." lines, as ML-Agents prints).
+      this.stepCount += t.length;
+      this.onStep(this.stepCount);
+      return;
+    }
     if (this.settings.network_settings.normalize) this.learner.updateNormalizer(t.obs, t.length);
     const values = this.learner.values(t.obs, t.length);
     const next = this.learner.values(t.nextObs, 1);

@@ -54,7 +54,8 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   for (const [name, settings] of Object.entries(options.behaviors)) checkTrainerSupport(name, settings);
   if (options.default_settings) checkTrainerSupport('default_settings', options.default_settings);
   const runDir = prepareRunDirectory(options);
-  const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume });
+  // Unlike ML-Agents, --inference keeps the run's training curves: its summaries are appended.
+  const writers: DefaultStatsWriters = createDefaultStatsWriters(runDir, { resume: cs.resume || cs.inference });
   const log = (line: string) => writers.console.info(line);
   const wasmThreads =
     wasmThreadsFromEnvironment() ??
@@ -156,7 +157,11 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       process.exit(130);
     }
     interrupted = true;
-    log('Learning was interrupted. Please wait while the final state is saved (Ctrl+C again to quit at once).');
+    log(
+      cs.inference
+        ? 'Inference was stopped. Closing the games (Ctrl+C again to quit at once).'
+        : 'Learning was interrupted. Please wait while the final state is saved (Ctrl+C again to quit at once).',
+    );
     resolveDone();
   };
   // SIGTERM (a CI timeout, `kill`) saves like Ctrl+C: hours of training are not lost to a signal.
