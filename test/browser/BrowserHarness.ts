@@ -3,7 +3,7 @@
  * downloaded browser), pages checked for console errors and requests that leave this machine,
  * and screenshots in test-artifacts/ when a test fails.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -31,6 +31,9 @@ export class BrowserHarness {
   ) {}
 
   static async launch(): Promise<BrowserHarness> {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium (never a downloaded browser)`);
+    }
     const profile = mkdtempSync(join(tmpdir(), 'three-rl-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
