@@ -1,3 +1,4 @@
+import { describeArgument } from '../errors/describeArgument.js';
 import { isNodeEnvironment } from './OnnxRuntime.js';
 
 /** Where a model comes from: a file path (Node) or URL, or its bytes. */
@@ -11,7 +12,7 @@ export async function loadModelBytes(source: ModelSource): Promise<Uint8Array> {
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const isUrl = source instanceof URL;
   if (typeof source !== 'string' && !isUrl) {
-    throw new Error(`OnnxPolicy.load: expected a file path, a URL or the model's bytes (Uint8Array / ArrayBuffer), got ${describe(source)}`);
+    throw new Error(`OnnxPolicy.load: expected a file path, a URL or the model's bytes (Uint8Array / ArrayBuffer), got ${describeArgument(source)}`);
   }
   const text = String(source);
   const fileUrl = text.startsWith('file:');
@@ -33,9 +34,4 @@ export async function loadModelBytes(source: ModelSource): Promise<Uint8Array> {
   }
   if (!response.ok) throw new Error(`OnnxPolicy.load: fetching the model at ${text} failed with HTTP ${response.status} ${response.statusText}`);
   return new Uint8Array(await response.arrayBuffer());
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'object'}` : `${typeof v} ${JSON.stringify(v)}`;
 }
