@@ -110,7 +110,6 @@ describe('Sync in train mode', () => {
     group.addGroupReward(0.5);
     sync.recordStat('score', 1);
     sync.stats.add('score', 3); // the recorder a game gets as GameOptions.stats
-
     const third = sync.step();
     const steps = await trainer.next();
     const d = steps.behaviors.Walk.decisions;

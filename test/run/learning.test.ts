@@ -4,21 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRunOptions } from '../../trainer/config/loadRunOptions.js';
 import { runTraining } from '../../trainer/run/TrainingRun.js';
+import type { CliOverrides } from '../../trainer/config/cliOverrides.js';
+import { inferenceSummaries, savedRunFiles } from './inferenceRun.js';
 import { readStatsJsonl } from './readStatsJsonl.js';
 
 const CUMULATIVE = 'Environment/Cumulative Reward';
 
 /** Run options for a headless training run of `game` on the WASM backend, written to `resultsDir`, on a free port. */
-function headlessRun(config: string, game: string, numAreas: number, seed: number, runId: string, resultsDir: string, initializeFrom?: string) {
-  const options = loadRunOptions(`configs/ppo/${config}`, {
-    env: game,
-    numAreas,
-    seed,
-    runId,
-    resultsDir,
-    backend: 'wasm',
-    ...(initializeFrom ? { initializeFrom } : {}),
-  });
+function headlessRun(config: string, game: string, numAreas: number, seed: number, runId: string, resultsDir: string, extra: CliOverrides = {}) {
+  const options = loadRunOptions(`configs/ppo/${config}`, { env: game, numAreas, seed, runId, resultsDir, backend: 'wasm', ...extra });
   options.env_settings.base_port = 0;
   return options;
 }
@@ -47,13 +41,25 @@ describe('PPO learns through the full stack', () => {
     expect(status.Basic.final_checkpoint.steps).toBe(result.steps.Basic);
 
     // --initialize-from: a new run starts from the trained networks (steps from 0) and plays well at once.
-    const warm = headlessRun('Basic.yaml', 'basic', 4, 9, 'warm', results, 'basic');
+    const warm = headlessRun('Basic.yaml', 'basic', 4, 9, 'warm', results, { initializeFrom: 'basic' });
     warm.behaviors.Basic!.max_steps = 1000;
     warm.behaviors.Basic!.summary_freq = 1000;
     const warmResult = await runTraining(warm);
     const warmLines = readStatsJsonl(warmResult.runDir, 'Basic').filter((l) => l.stats[CUMULATIVE]);
     expect(warmLines[0]!.step).toBe(1000);
     expect(warmLines[0]!.stats[CUMULATIVE]!.mean).toBeGreaterThan(0.8);
+
+    // --inference plays the trained checkpoint (near the optimum at once) and saves nothing.
+    const saved = savedRunFiles(result.runDir);
+    const inference = headlessRun('Basic.yaml', 'basic', 4, 5, 'basic', results, { inference: true });
+    inference.behaviors.Basic!.summary_freq = 1000;
+    const played = await inferenceSummaries(inference, result.runDir, 'Basic', result.steps.Basic!, 2);
+    for (const l of played) {
+      expect(l.stats['Is Training']!.mean).toBe(0);
+      expect(l.stats['Losses/Policy Loss']).toBeUndefined();
+      expect(l.stats[CUMULATIVE]!.mean).toBeGreaterThan(0.8);
+    }
+    expect(savedRunFiles(result.runDir)).toEqual(saved);
   }, 600_000);
 
   it('solves Basic with threaded: true, where the games keep playing during each update', async () => {
