@@ -11,7 +11,7 @@ export type DecisionSource = 'remote' | 'policy' | 'heuristic';
 export interface AIControllerOptions {
   /** Team for self-play (0 when the behavior has one team). */
   teamId?: number;
-  /** Steps between decisions; the last action is repeated in between. Default 1. */
+  /** Steps between decisions, counted on the game's clock (ML-Agents' DecisionRequester); the last action is repeated in between. Default 1. */
   decisionPeriod?: number;
   /** Repeat the last action on steps between decisions (ML-Agents' TakeActionsBetweenDecisions). Default true. */
   takeActionsBetweenDecisions?: boolean;

@@ -5,9 +5,11 @@
  *
  * One step (ML-Agents' Academy step, in this order):
  *  1. agents marked done report a terminal (observations now, reward since their last report,
- *     interrupted flag), onEpisodeEnd is called, then they restart (counters 0, onEpisodeBegin)
- *     and need a decision;
- *  2. agents with stepCount % decisionPeriod == 0 collect observations and action masks;
+ *     interrupted flag), onEpisodeEnd is called, then they restart (counters 0, onEpisodeBegin,
+ *     zero action until their next decision);
+ *  2. on steps where the Sync's step count is a multiple of an agent's decisionPeriod, the agent
+ *     collects observations and action masks (ML-Agents' DecisionRequester reads the Academy's
+ *     step count, so the agents of a game decide together however their episodes are staggered);
  *  3. remote rows go to the trainer in one `steps` message; when decisions were asked the step
  *     waits for the `actions` answer (lockstep), in-process policies decide in parallel;
  *  4. agents act (every step with takeActionsBetweenDecisions, else on decision steps only);
@@ -454,7 +456,10 @@ export class Sync {
   private collectDecisions(): void {
     for (let id = 0; id < this.agents.length; id++) {
       const a = this.agents[id]!;
-      if (a._stepCount % a.decisionPeriod !== 0) {
+      // The game's clock, not the agent's: agents whose episodes end at different steps still
+      // decide on the same steps, so a game sends one message per decision period, not one per
+      // step with a few agents in each.
+      if (this.steps % a.decisionPeriod !== 0) {
         this.decided[id] = 0;
         continue;
       }

@@ -42,6 +42,31 @@ describe('Sync in human mode', () => {
     expect(repeat.begins).toBe(1);
   });
 
+  it('decides on the game clock: a restarted agent waits for the next decision step with a zero action', async () => {
+    const runner = new Walker({ decisionPeriod: 3 });
+    const stayer = new Walker({ decisionPeriod: 3 });
+    stayer.move = 0;
+    const game = walkerGame([runner, stayer], 2);
+    const decidedAt: number[][] = [[], []];
+    [runner, stayer].forEach((w, i) => {
+      const heuristic = w.heuristic.bind(w);
+      w.heuristic = (out) => {
+        decidedAt[i]!.push(game.steps);
+        heuristic(out);
+      };
+    });
+    const sync = new Sync({ game, gameName: 'Walk', mode: 'human' });
+    await sync.run({ maxSteps: 7 });
+    // The runner reaches x = 2 on steps 1 and 4, off the period; it still decides with the stayer.
+    expect(decidedAt).toEqual([
+      [0, 3, 6],
+      [0, 3, 6],
+    ]);
+    expect(runner.applied).toEqual([[2, 0.25], [2, 0.25], [0, 0], [2, 0.25], [2, 0.25], [0, 0], [2, 0.25]]);
+    expect(runner.begins).toBe(3);
+    expect(runner.stepCount).toBe(2);
+  });
+
   it('ends episodes the game ends, reports them, and restarts the agent', async () => {
     const w = new Walker();
     const ends: EpisodeEndInfo[] = [];
