@@ -125,6 +125,13 @@ describe('resume', () => {
     again.env_settings.base_port = 0;
     await expect(runTraining(again)).rejects.toThrow(/Previous data from this run ID was found/);
 
+    // A misspelt --initialize-from fails before anything starts, names the runs there, and
+    // leaves no folder behind (neither the new run's nor the missing source's).
+    const typo = loadRunOptions('configs/ppo/Basic.yaml', { ...base, runId: 'warm', initializeFrom: 'rr' });
+    typo.env_settings.base_port = 0;
+    await expect(runTraining(typo)).rejects.toThrow(/--initialize-from rr: there is no run 'rr' in .*\(runs there: r\); check the run id/);
+    expect(readdirSync(results)).toEqual(['r']);
+
     const second = loadRunOptions('configs/ppo/Basic.yaml', { ...base, resume: true });
     second.env_settings.base_port = 0;
     Object.assign(second.behaviors.Basic!, { max_steps: 5000, summary_freq: 1000, checkpoint_interval: 1000, keep_checkpoints: 2 });

@@ -35,8 +35,9 @@ export class CheckpointStore {
     private readonly keep: number,
     private readonly status: TrainingStatus,
   ) {
+    // Made by the first save: a store that only reads (--initialize-from's source run) must not
+    // leave folders in another run.
     this.dir = join(runDir, behavior);
-    mkdirSync(this.dir, { recursive: true });
   }
 
   /** Path of the numbered checkpoint for a step. */
@@ -55,6 +56,7 @@ export class CheckpointStore {
    */
   save(checkpoint: TrainerCheckpoint, meanReward: number | null, extraFiles: string[] = []): string {
     const bytes = packr.pack(checkpoint);
+    mkdirSync(this.dir, { recursive: true });
     const path = this.pathFor(checkpoint.step);
     atomicWrite(path, bytes);
     atomicWrite(this.latestPath, bytes);

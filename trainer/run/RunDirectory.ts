@@ -11,6 +11,19 @@ export function prepareRunDirectory(options: RunOptions): string {
   const cs = options.checkpoint_settings;
   const dir = resolve(cs.results_dir, cs.run_id);
   const hasData = existsSync(dir) && readdirSync(dir).length > 0;
+  if (cs.initialize_from !== null && !cs.resume) {
+    // Checked before anything starts: the source is otherwise first read when a game declares
+    // its behaviors, after the games were launched.
+    const source = resolve(cs.results_dir, cs.initialize_from);
+    if (!existsSync(source)) {
+      const runs = existsSync(cs.results_dir) ? readdirSync(cs.results_dir).filter((name) => name !== cs.run_id) : [];
+      throw new Error(
+        `--initialize-from ${cs.initialize_from}: there is no run '${cs.initialize_from}' in ${resolve(cs.results_dir)}` +
+          (runs.length > 0 ? ` (runs there: ${runs.sort().join(', ')})` : '') +
+          '; check the run id and --results-dir',
+      );
+    }
+  }
   if (cs.resume) {
     if (!hasData) {
       throw new Error(

@@ -119,6 +119,9 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       }
     } else if (cs.initialize_from) {
       const source = new CheckpointStore(join(cs.results_dir, cs.initialize_from), spec.name, settings.keep_checkpoints, status);
+      if (!source.hasLatest()) {
+        throw new Error(`--initialize-from ${cs.initialize_from}: that run has no checkpoint of ${spec.name} (no ${source.latestPath}); initialize from a run that trained ${spec.name}`);
+      }
       trainer.restore(source.load(), true);
       log(`Initialized ${spec.name} from run '${cs.initialize_from}'`);
     } else if (settings.init_path) {
