@@ -119,6 +119,13 @@ describe('resume', () => {
     const r1 = await runTraining(first);
     const stepsAfterFirst = r1.steps.Basic!;
     expect(stepsAfterFirst).toBeGreaterThanOrEqual(3000);
+    // ML-Agents' run_logs/timers.json: where the run's time went, block by block.
+    const timers = JSON.parse(readFileSync(join(r1.runDir, 'run_logs', 'timers.json'), 'utf8'));
+    expect(timers.name).toBe('root');
+    const step = timers.children['PpoTrainer.step'];
+    expect(step.children['PpoOptimizer.act'].count).toBe(step.count);
+    expect(step.children['PpoTrainer.updatePolicy'].children['PpoOptimizer.update'].count).toBeGreaterThan(0);
+    expect(timers.total).toBeGreaterThanOrEqual(step.total);
 
     // Without --resume or --force the run id is refused, as in ML-Agents.
     const again = loadRunOptions('configs/ppo/Basic.yaml', base);

@@ -8,6 +8,7 @@ import type { RewardSignal, RewardSignalState } from '../rewards/RewardSignal.js
 import { signalTitle } from '../rewards/RewardSignal.js';
 import { signalColumns } from '../rewards/SignalColumns.js';
 import { scheduledValue, SCHEDULE_MINIMUM, type ScheduleType } from './Schedule.js';
+import { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
 import type { PpoLearner } from './PpoLearner.js';
 
 export type { PpoLearner } from './PpoLearner.js';
@@ -71,6 +72,8 @@ export class PpoTrainer {
   onStep: (step: number) => void = () => {};
   /** Called after each policy update. */
   onUpdate: (step: number) => void = () => {};
+  /** Where acting, trajectories and updates are timed (a run shares one for run_logs/timers.json). */
+  timer = new HierarchicalTimer();
 
   constructor(
     readonly spec: BehaviorSpec,
@@ -137,8 +140,17 @@ export class PpoTrainer {
     terminals: { agentKeys: Int32Array; obs: Float32Array[]; rewards: Float32Array; groupRewards: Float32Array; interrupted: Uint8Array; n: number },
     decisions: { agentKeys: Int32Array; obs: Float32Array[]; rewards: Float32Array; groupRewards: Float32Array; actionMasks: Uint8Array | null; n: number },
   ): Promise<{ continuous: Float32Array; discrete: Int32Array }> {
-    if (terminals.n > 0) this.processor.addTerminals(terminals);
-    if (decisions.n > 0) this.processor.addDecisions(decisions);
+    return this.timer.time('PpoTrainer.step', () => this.stepNow(terminals, decisions));
+  }
+
+  private stepNow(
+    terminals: Parameters<PpoTrainer['step']>[0],
+    decisions: Parameters<PpoTrainer['step']>[1],
+  ): { continuous: Float32Array; discrete: Int32Array } {
+    this.timer.time('AgentProcessor.add', () => {
+      if (terminals.n > 0) this.processor.addTerminals(terminals);
+      if (decisions.n > 0) this.processor.addDecisions(decisions);
+    });
     // As ML-Agents' _is_ready_update: strictly more than buffer_size experiences.
     if (this.shouldStillTrain && !this.updating && this.buffer.length > this.settings.hyperparameters.buffer_size) {
       const full = this.buffer;
@@ -146,13 +158,15 @@ export class PpoTrainer {
         this.buffer = full.emptyCopy();
         this.updating = this.updateInSlices(full).finally(() => (this.updating = null));
       } else {
-        for (const _ of this.updateSteps(full));
+        this.timer.time('PpoTrainer.updatePolicy', () => {
+          for (const _ of this.updateSteps(full));
+        });
       }
     }
     if (decisions.n === 0) {
       return { continuous: new Float32Array(0), discrete: new Int32Array(0) };
     }
-    const out = this.learner.act(decisions.obs, decisions.actionMasks, decisions.n);
+    const out = this.timer.time('PpoOptimizer.act', () => this.learner.act(decisions.obs, decisions.actionMasks, decisions.n));
     this.processor.addActions(decisions.agentKeys, out);
     let entropy = 0;
     for (let i = 0; i < out.entropy.length; i++) entropy += out.entropy[i]!;
@@ -195,15 +209,22 @@ export class PpoTrainer {
   }
 
   private processTrajectory(t: Trajectory): void {
+    this.timer.time('PpoTrainer.processTrajectory', () => this.processTrajectoryNow(t));
+    // Outside the block: summaries and checkpoints are timed on their own.
+    this.onStep(this.stepCount);
+  }
+
+  private processTrajectoryNow(t: Trajectory): void {
     if (!this.training) {
       // --inference learns nothing, but its steps still drive the summaries ("Not Training." lines, as ML-Agents prints).
       this.stepCount += t.length;
-      this.onStep(this.stepCount);
       return;
     }
     if (this.settings.network_settings.normalize) this.learner.updateNormalizer(t.obs, t.length);
-    const values = this.learner.values(t.obs, t.length);
-    const next = this.learner.values(t.nextObs, 1);
+    const { values, next } = this.timer.time('PpoOptimizer.values', () => ({
+      values: this.learner.values(t.obs, t.length),
+      next: this.learner.values(t.nextObs, 1),
+    }));
     // A real end has no future; an interrupted one (max step) is bootstrapped from the value of the last observation.
     const terminal = t.doneReached && !t.interrupted;
     const advantages = new Float32Array(t.length);
@@ -211,7 +232,7 @@ export class PpoTrainer {
     for (const signal of this.rewardSignals) {
       const v = values[signal.name];
       if (!v) throw new Error(`learner has no value head for reward signal '${signal.name}'`);
-      const rewards = signal.evaluate(t);
+      const rewards = this.timer.time(`RewardSignal.${signal.name}.evaluate`, () => signal.evaluate(t));
       // Intrinsic signals (ignoreDone) bootstrap even at a true end, as ML-Agents' ignore_done.
       const valueNext = terminal && !signal.ignoreDone ? 0 : next[signal.name]![0]!;
       const adv = generalizedAdvantages(rewards, v, valueNext, signal.gamma, this.settings.hyperparameters.lambd);
@@ -236,7 +257,6 @@ export class PpoTrainer {
     columns.advantages = advantages;
     this.buffer.append(t.length, columns);
     this.stepCount += t.length;
-    this.onStep(this.stepCount);
   }
 
   private recordEpisode(e: EpisodeSummary): void {
@@ -270,7 +290,10 @@ export class PpoTrainer {
 
   /** A threaded update: one minibatch, then the event loop (games' steps, acting), and so on. */
   private async updateInSlices(buffer: UpdateBuffer): Promise<void> {
-    for (const _ of this.updateSteps(buffer)) await new Promise<void>((resolve) => setImmediate(resolve));
+    const slices = this.updateSteps(buffer);
+    while (!this.timer.time('PpoTrainer.updatePolicy', () => slices.next()).done) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /**
@@ -297,7 +320,7 @@ export class PpoTrainer {
           returns[name] = cols[`returns.${name}`] as Float32Array;
           oldValues[name] = cols[`values.${name}`] as Float32Array;
         }
-        const stats = this.learner.update(
+        const stats = this.timer.time('PpoOptimizer.update', () => this.learner.update(
           {
             n: batchSize,
             obs: this.obsSizes.map((_, k) => cols[`obs${k}`] as Float32Array),
@@ -310,12 +333,13 @@ export class PpoTrainer {
             oldValues,
           },
           current,
-        );
+        ));
         for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
         // ML-Agents' update_reward_signals: each learning signal trains on the same minibatch.
         for (const signal of this.rewardSignals) {
           if (!signal.update) continue;
-          for (const [k, v] of Object.entries(signal.update(cols, batchSize))) sums[k] = (sums[k] ?? 0) + v;
+          const signalStats = this.timer.time(`RewardSignal.${signal.name}.update`, () => signal.update!(cols, batchSize));
+          for (const [k, v] of Object.entries(signalStats)) sums[k] = (sums[k] ?? 0) + v;
         }
         count++;
         yield;

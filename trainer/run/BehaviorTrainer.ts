@@ -9,6 +9,7 @@ import { CheckpointStore, type TrainerCheckpoint } from '../checkpoint/Checkpoin
 import { SummarySchedule } from '../stats/SummarySchedule.js';
 import type { StatsReporter } from '../stats/StatsReporter.js';
 import { StatTags } from '../stats/StatTags.js';
+import type { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
 import { diffBehaviorSpecs } from '../env/diffBehaviorSpecs.js';
 import { checkTrainerSupport } from './checkTrainerSupport.js';
 
@@ -25,6 +26,8 @@ export interface BehaviorTrainerOptions {
   exportPolicy?: (optimizer: PpoOptimizer, step: number, path: string | null) => string[];
   /** Called after every processed trajectory with the step count (the run checks max_steps here). */
   onProgress?: (step: number) => void;
+  /** The run's timer (run_logs/timers.json); by default the trainer keeps its own. */
+  timer?: HierarchicalTimer;
 }
 
 /**
@@ -56,6 +59,7 @@ export class BehaviorTrainer implements BehaviorPolicy {
     this.summaries = new SummarySchedule(settings.summary_freq);
     this.nextCheckpoint = settings.checkpoint_interval;
     this.trainer.onStep = (step) => this.afterStep(step);
+    if (opts.timer) this.trainer.timer = opts.timer;
     opts.stats.addProperty({ type: 'hyperparameters', value: settings as unknown as Record<string, unknown> });
     opts.stats.addProperty({ type: 'max_steps', value: settings.max_steps });
   }
@@ -102,6 +106,10 @@ export class BehaviorTrainer implements BehaviorPolicy {
 
   /** Writes a checkpoint now (numbered by the current step) and returns its path. */
   saveCheckpoint(): string {
+    return this.trainer.timer.time('BehaviorTrainer.saveCheckpoint', () => this.saveCheckpointNow());
+  }
+
+  private saveCheckpointNow(): string {
     const step = this.trainer.currentStep;
     const checkpoint: TrainerCheckpoint = {
       format: 1,

@@ -18,6 +18,9 @@ import type { PpoOptimizer } from '../ppo/PpoOptimizer.js';
 import { exportOnnxPolicy } from '../../onnx-export/onnxCheckpointExport.js';
 import { packageVersion } from '../../onnx-export/packageVersion.js';
 import { LiveStats } from '../live/LiveStats.js';
+import { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
+import { trainingTimeSummary } from '../stats/TrainingTimeSummary.js';
+import { atomicWrite } from '../checkpoint/atomicWrite.js';
 import { TrainingPages, type TrainingPageUrls } from '../live/TrainingPages.js';
 
 /** Hooks a caller can add to a run (tests, the ONNX exporter, the live plots page). */
@@ -75,6 +78,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     stats_format_version: '0.3.0',
   });
   const trainers = new Map<string, BehaviorTrainer>();
+  const timer = new HierarchicalTimer();
   const live = new LiveStats(cs.run_id);
   const statsWriters = [...writers.all, live];
   let fatal: Error | null = null;
@@ -108,6 +112,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       training: !cs.inference,
       exportPolicy: (opt, step) => exportPolicy(spec, opt, step, runDir, false),
       onProgress: () => checkDone(),
+      timer,
     });
     if (cs.resume || cs.inference) {
       if (checkpoints.hasLatest()) {
@@ -248,8 +253,21 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     }
     t.dispose();
   }
+  writeTimers(timer, runDir, backend, threads);
+  if (trainers.size > 0) log(trainingTimeSummary(timer));
   for (const w of writers.all) w.close?.();
   return { runDir, backend, steps, interrupted };
+}
+
+/** run_logs/timers.json, as ML-Agents writes it at the end of a run. */
+function writeTimers(timer: HierarchicalTimer, runDir: string, backend: string, threads: number): void {
+  const tree = timer.tree({
+    three_rl_agents_version: packageVersion(),
+    node_version: process.version,
+    command_line_arguments: process.argv.slice(2).join(' '),
+    backend: threads > 0 ? `${backend} (${threads} thread${threads > 1 ? 's' : ''})` : backend,
+  });
+  atomicWrite(join(runDir, 'run_logs', 'timers.json'), JSON.stringify(tree, null, 2));
 }
 
 /**
