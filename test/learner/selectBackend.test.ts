@@ -45,12 +45,14 @@ describe('selectBackend', () => {
 describe('trainingWasmThreads', () => {
   it('gives the learner every core while the games wait for it, and the cores the games leave when they play alongside', () => {
     // Pages in a browser, or one game process that waits for every action: all cores.
-    expect(trainingWasmThreads({ cores: 2, localGames: 0, threadedUpdates: true })).toBe(2);
+    expect(trainingWasmThreads({ cores: 2, localGames: 0, threadedUpdates: false })).toBe(2);
     expect(trainingWasmThreads({ cores: 2, localGames: 1, threadedUpdates: false })).toBe(2);
-    // Several game processes, or threaded updates: the games run at the same time.
-    expect(trainingWasmThreads({ cores: 2, localGames: 1, threadedUpdates: true })).toBe(1);
+    // Several game processes: the games run at the same time.
     expect(trainingWasmThreads({ cores: 2, localGames: 2, threadedUpdates: false })).toBe(1);
-    expect(trainingWasmThreads({ cores: 8, localGames: 2, threadedUpdates: true })).toBe(6);
+    expect(trainingWasmThreads({ cores: 8, localGames: 2, threadedUpdates: false })).toBe(6);
     expect(trainingWasmThreads({ cores: 4, localGames: 8, threadedUpdates: false })).toBe(1);
+    // Threaded updates run on the learner thread: this thread only acts.
+    expect(trainingWasmThreads({ cores: 2, localGames: 0, threadedUpdates: true })).toBe(1);
+    expect(trainingWasmThreads({ cores: 8, localGames: 2, threadedUpdates: true })).toBe(1);
   });
 });

@@ -6,6 +6,10 @@ import type { ActResult } from '../../trainer/networks/ActorCritic.js';
 import type { PpoBatch, PpoLearner } from '../../trainer/ppo/PpoLearner.js';
 import { PpoTrainer } from '../../trainer/ppo/PpoTrainer.js';
 import { ExtrinsicRewardSignal } from '../../trainer/rewards/ExtrinsicRewardSignal.js';
+import type { RemotePolicyUpdates } from '../../trainer/ppo/LearnerThread.js';
+import { policyUpdateSteps } from '../../trainer/ppo/PolicyUpdate.js';
+import type { PpoStepHyperparameters } from '../../trainer/ppo/PpoLearner.js';
+import type { UpdateBuffer } from '../../trainer/trajectory/UpdateBuffer.js';
 
 const spec: BehaviorSpec = {
   name: 'Schedule',
@@ -40,6 +44,28 @@ class RecordingLearner implements PpoLearner {
   }
 }
 
+/** A learner thread stand-in whose updates run when the test says so, on a RecordingLearner. */
+class DeferredUpdates implements RemotePolicyUpdates {
+  readonly waiting: { buffer: UpdateBuffer; current: PpoStepHyperparameters; seed: number; resolve: (stats: Record<string, number>) => void }[] = [];
+  constructor(
+    private readonly learner: RecordingLearner,
+    private readonly batchSize: number,
+  ) {}
+  update(buffer: UpdateBuffer, current: PpoStepHyperparameters, seed: number): Promise<Record<string, number>> {
+    return new Promise((resolve) => this.waiting.push({ buffer, current, seed, resolve }));
+  }
+  runWaiting(): void {
+    for (const w of this.waiting.splice(0)) {
+      const parts = { spec, learner: this.learner, rewardSignals: [new ExtrinsicRewardSignal(0.99, 1)], batchSize: this.batchSize, numEpoch: 2 };
+      const steps = policyUpdateSteps(w.buffer, parts, w.current, new SeededRandom(w.seed));
+      let r = steps.next();
+      while (!r.done) r = steps.next();
+      w.resolve(r.value);
+    }
+  }
+  async close(): Promise<void> {}
+}
+
 /** Every agent ends an episode at every step, so each step adds AGENTS one-step trajectories; obs[1] is the step. */
 function report(t: number) {
   const keys = Int32Array.from({ length: AGENTS }, (_, i) => i);
@@ -60,7 +86,9 @@ function makeTrainer(threaded: boolean, batchSize = 16) {
   s.threaded = threaded;
   const learner = new RecordingLearner();
   const trainer = new PpoTrainer(spec, s, learner, [new ExtrinsicRewardSignal(0.99, 1)], { add: () => {} }, new SeededRandom(3));
-  return { trainer, learner };
+  const remote = new DeferredUpdates(learner, batchSize);
+  if (threaded) trainer.remoteUpdates = remote;
+  return { trainer, learner, remote };
 }
 
 describe('PPO update schedule', () => {
@@ -85,22 +113,28 @@ describe('PPO update schedule', () => {
   });
 
   it('with threaded: true the games keep playing during an update, whose experiences go to the next one', async () => {
-    const { trainer, learner } = makeTrainer(true);
+    const { trainer, learner, remote } = makeTrainer(true);
     for (let t = 0; t <= 9; t++) await trainer.step(report(t).terminals, report(t).decisions);
-    // Step 9's report made the buffer 72 > 64: the update started but yields after each minibatch.
-    expect(learner.minibatches.length).toBeLessThan(2);
+    // Step 9's report made the buffer 72 > 64: the update went to the learner thread.
+    expect(remote.waiting).toHaveLength(1);
+    expect(learner.minibatches).toHaveLength(0);
     expect(trainer.updates).toBe(0);
-    // The games' next steps are answered while it runs.
+    // The games' next steps are answered while it runs, and no second update starts meanwhile.
     const answered = await trainer.step(report(10).terminals, report(10).decisions);
     expect(answered.discrete).toHaveLength(AGENTS);
-    for (let t = 11; t <= 13; t++) await trainer.step(report(t).terminals, report(t).decisions);
+    for (let t = 11; t <= 18; t++) await trainer.step(report(t).terminals, report(t).decisions);
+    expect(remote.waiting).toHaveLength(1);
+    remote.runWaiting();
     await trainer.idle();
     expect(trainer.updates).toBe(1);
     // The update trained on the 72 rows it started with (steps 0..8 reported at 1..9), in 4 minibatches of 16 per epoch.
     expect(learner.minibatches).toHaveLength(8);
     const trained = new Set(learner.minibatches.flatMap((m) => m.rows));
     expect(Math.max(...trained)).toBeLessThanOrEqual(8);
-    // Steps collected meanwhile wait for the next update.
-    expect(trainer.currentStep).toBe(13 * AGENTS);
+    // Steps collected meanwhile (72 by now) wait for the next update, which the next step starts.
+    expect(trainer.currentStep).toBe(18 * AGENTS);
+    await trainer.step(report(19).terminals, report(19).decisions);
+    expect(remote.waiting).toHaveLength(1);
+    expect(remote.waiting[0]!.buffer.length).toBe(80);
   });
 });

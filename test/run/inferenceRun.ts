@@ -26,10 +26,14 @@ export async function inferenceSummaries(options: RunOptions, runDir: string, be
   return past();
 }
 
+// Records that every invocation writes, inference too (as ML-Agents): the curves, the resolved
+// config and the timers of the latest invocation.
+const RUN_RECORDS = new Set(['stats.jsonl', 'configuration.yaml', 'timers.json']);
+
 /**
  * Size and modification time of everything a training run saves: the policies at the run's root,
  * run_logs, and each behavior's checkpoints. Left out: the summaries (inference appends to them)
- * and configuration.yaml (every run, inference too, writes its resolved config, as ML-Agents).
+ * configuration.yaml and timers.json (RUN_RECORDS).
  */
 export function savedRunFiles(runDir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -38,7 +42,7 @@ export function savedRunFiles(runDir: string): Record<string, string> {
       const path = join(dir, name);
       const s = statSync(path);
       if (s.isDirectory()) walk(path, `${prefix}${name}/`);
-      else if (name !== 'stats.jsonl' && name !== 'configuration.yaml' && !name.startsWith('events.out.tfevents')) out[`${prefix}${name}`] = `${s.size}@${s.mtimeMs}`;
+      else if (!RUN_RECORDS.has(name) && !name.startsWith('events.out.tfevents')) out[`${prefix}${name}`] = `${s.size}@${s.mtimeMs}`;
     }
   };
   walk(runDir, '');

@@ -59,12 +59,17 @@ describe('HierarchicalTimer', () => {
     // A threaded update slice runs at the top, outside any step.
     timer.time('PpoTrainer.updatePolicy', () => clock.advance(200));
     timer.time('AgentProcessor.add', () => timer.time('PpoTrainer.processTrajectory', () => clock.advance(100)));
+    // Time measured around an await is recorded after the fact.
+    clock.advance(100);
+    timer.record('PpoTrainer.waitForLearner', 0.1);
     clock.advance(300);
     const totals = timer.totalsByName();
     expect(totals.get('PpoTrainer.updatePolicy')).toBeCloseTo(0.5, 9);
     expect(totals.get('(other)')).toBeCloseTo(0.3, 9);
+    expect(totals.get('PpoTrainer.waitForLearner')).toBeCloseTo(0.1, 9);
     expect(trainingTimeSummary(timer)).toBe(
-      'Time: 1 s: updating the policy 50%, acting 10%, trajectories (values, reward signals, GAE) 10%, checkpoints 0%, waiting for the games 30%, other trainer work 0% (details in run_logs/timers.json)',
+      'Time: 1 s: updating the policy 45%, acting 9%, trajectories (values, reward signals, GAE) 9%, checkpoints 0%, waiting for the learner thread 9%, waiting for the games 27%, other trainer work 0% (details in run_logs/timers.json)',
     );
+    expect(() => timer.record('x', -1)).toThrow(/seconds must be a number >= 0/);
   });
 });

@@ -141,7 +141,7 @@ export interface TrainingThreadPlan {
   cores: number;
   /** Headless game processes started on this machine by the run (0 without --env). */
   localGames: number;
-  /** True when any behavior updates with `threaded: true` (games keep playing during updates). */
+  /** True when any behavior updates with `threaded: true` (on a learner thread, while the games keep playing). */
   threadedUpdates: boolean;
 }
 
@@ -152,8 +152,12 @@ export interface TrainingThreadPlan {
  * (28 against 465 steps/s). Games run alongside the learner with several game processes (one plays
  * while the trainer serves another) or with threaded updates; the learner then gets the cores the
  * games leave, at least one. A single game process that waits for every action leaves it all.
+ * With `threaded: true` the updates run on a learner thread (LearnerThread) and this thread gets one.
  */
 export function trainingWasmThreads(plan: TrainingThreadPlan): number {
+  // With threaded updates this thread only acts (small batches) while the learner thread, with
+  // one WASM thread of its own, updates: one each leaves every other core to the games.
+  if (plan.threadedUpdates) return 1;
   const concurrent = plan.localGames > 1 || (plan.localGames > 0 && plan.threadedUpdates);
   // ThreadedWasm caps this at the build's pool size.
   return Math.max(1, concurrent ? plan.cores - plan.localGames : plan.cores);

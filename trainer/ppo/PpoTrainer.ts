@@ -9,6 +9,9 @@ import { signalTitle } from '../rewards/RewardSignal.js';
 import { signalColumns } from '../rewards/SignalColumns.js';
 import { scheduledValue, SCHEDULE_MINIMUM, type ScheduleType } from './Schedule.js';
 import { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
+import type { RemotePolicyUpdates } from './LearnerThread.js';
+import { policyUpdateSteps } from './PolicyUpdate.js';
+import type { PpoStepHyperparameters } from './PpoLearner.js';
 import type { PpoLearner } from './PpoLearner.js';
 
 export type { PpoLearner } from './PpoLearner.js';
@@ -36,9 +39,9 @@ export interface PpoTrainerSettings {
   };
   network_settings: { normalize: boolean };
   /**
-   * ML-Agents' `threaded`: the update runs a minibatch at a time between the games' steps, so the
-   * games keep playing (with the policy as it is being updated) instead of waiting for it. Faster
-   * when the games run on other cores; results then depend on timing, so runs are not repeatable.
+   * ML-Agents' `threaded`: updates run on a learner thread (`remoteUpdates`) while the games keep
+   * playing with the policy of the previous update, instead of waiting for it. Faster when there
+   * are cores for both; results then depend on timing, so runs are not repeatable.
    */
   threaded?: boolean;
 }
@@ -65,7 +68,6 @@ export class PpoTrainer {
   private readonly signalNames: string[];
   private stepCount = 0;
   private updateCount = 0;
-  private readonly obsSizes: number[];
   /** Per agent, the running episode sum of each non-extrinsic signal's rewards (for 'Policy/<Signal> Reward'). */
   private readonly episodeSignalRewards = new Map<number, Record<string, number>>();
   /** Called after each processed trajectory with the new step count (summaries, checkpoints). */
@@ -74,6 +76,9 @@ export class PpoTrainer {
   onUpdate: (step: number) => void = () => {};
   /** Where acting, trajectories and updates are timed (a run shares one for run_logs/timers.json). */
   timer = new HierarchicalTimer();
+  /** Where `threaded: true` updates run (BehaviorTrainer gives it a LearnerThread); without it they run here. */
+  remoteUpdates: RemotePolicyUpdates | null = null;
+  private failure: Error | null = null;
 
   constructor(
     readonly spec: BehaviorSpec,
@@ -85,7 +90,6 @@ export class PpoTrainer {
     /** False in --inference runs: act, never learn. */
     readonly training = true,
   ) {
-    this.obsSizes = spec.observations.map(observationSize);
     this.signalNames = rewardSignals.map((s) => s.name);
     this.processor = new AgentProcessor(spec, settings.time_horizon, {
       onTrajectory: (t) => this.processTrajectory(t),
@@ -140,6 +144,14 @@ export class PpoTrainer {
     terminals: { agentKeys: Int32Array; obs: Float32Array[]; rewards: Float32Array; groupRewards: Float32Array; interrupted: Uint8Array; n: number },
     decisions: { agentKeys: Int32Array; obs: Float32Array[]; rewards: Float32Array; groupRewards: Float32Array; actionMasks: Uint8Array | null; n: number },
   ): Promise<{ continuous: Float32Array; discrete: Int32Array }> {
+    if (this.updating && this.shouldStillTrain && this.buffer.length > this.settings.hyperparameters.buffer_size) {
+      // The next update is due before the learner thread finished this one: the games wait, so
+      // that they never play more than one buffer ahead of the policy (with fast games every
+      // update would otherwise train on an ever larger, ever staler buffer, and updates would be rare).
+      const t0 = performance.now();
+      await this.idle();
+      this.timer.record('PpoTrainer.waitForLearner', (performance.now() - t0) / 1000);
+    }
     return this.timer.time('PpoTrainer.step', () => this.stepNow(terminals, decisions));
   }
 
@@ -147,6 +159,8 @@ export class PpoTrainer {
     terminals: Parameters<PpoTrainer['step']>[0],
     decisions: Parameters<PpoTrainer['step']>[1],
   ): { continuous: Float32Array; discrete: Int32Array } {
+    // A failed threaded update ends the run here, where the run's error handling sees it.
+    if (this.failure) throw this.failure;
     this.timer.time('AgentProcessor.add', () => {
       if (terminals.n > 0) this.processor.addTerminals(terminals);
       if (decisions.n > 0) this.processor.addDecisions(decisions);
@@ -154,13 +168,11 @@ export class PpoTrainer {
     // As ML-Agents' _is_ready_update: strictly more than buffer_size experiences.
     if (this.shouldStillTrain && !this.updating && this.buffer.length > this.settings.hyperparameters.buffer_size) {
       const full = this.buffer;
-      if (this.settings.threaded) {
+      if (this.settings.threaded && this.remoteUpdates) {
         this.buffer = full.emptyCopy();
-        this.updating = this.updateInSlices(full).finally(() => (this.updating = null));
+        this.updating = this.updateRemotely(this.remoteUpdates, full).finally(() => (this.updating = null));
       } else {
-        this.timer.time('PpoTrainer.updatePolicy', () => {
-          for (const _ of this.updateSteps(full));
-        });
+        this.timer.time('PpoTrainer.updatePolicy', () => this.updateHere(full));
       }
     }
     if (decisions.n === 0) {
@@ -203,8 +215,9 @@ export class PpoTrainer {
     this.updateCount = state.updates;
   }
 
-  /** Frees the reward signals' networks. */
+  /** Frees the reward signals' networks and stops the learner thread. */
   dispose(): void {
+    void this.remoteUpdates?.close();
     for (const signal of this.rewardSignals) signal.dispose?.();
   }
 
@@ -283,73 +296,44 @@ export class PpoTrainer {
     sums[name] = total;
   }
 
-  /** Resolves once no update is running (at once unless a threaded update is in progress). */
+  /** Resolves once no update is running (at once unless a threaded update is in progress); throws if it failed. */
   async idle(): Promise<void> {
     while (this.updating) await this.updating;
+    if (this.failure) throw this.failure;
   }
 
-  /** A threaded update: one minibatch, then the event loop (games' steps, acting), and so on. */
-  private async updateInSlices(buffer: UpdateBuffer): Promise<void> {
-    const slices = this.updateSteps(buffer);
-    while (!this.timer.time('PpoTrainer.updatePolicy', () => slices.next()).done) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+  /** A threaded update: on the learner thread while the games keep playing. */
+  private async updateRemotely(remote: RemotePolicyUpdates, buffer: UpdateBuffer): Promise<void> {
+    const current = this.currentHyperparameters();
+    try {
+      const stats = await remote.update(buffer, current, this.rng.int(0x7fffffff));
+      this.finishUpdate(stats, current);
+    } catch (err) {
+      this.failure ??= err instanceof Error ? err : new Error(String(err));
     }
   }
 
-  /**
-   * ML-Agents' _update_policy on `buffer`, yielding after each minibatch: advantages normalised
-   * over the buffer, then `num_epoch` shuffled passes of every full minibatch in it (ML-Agents
-   * uses the whole buffer, which may hold more than buffer_size), each followed by the learning
-   * reward signals' updates on the same minibatch.
-   */
-  private *updateSteps(buffer: UpdateBuffer): Generator<void> {
+  /** An update on this thread, all minibatches at once (the games wait, as in ML-Agents). */
+  private updateHere(buffer: UpdateBuffer): void {
     const hp = this.settings.hyperparameters;
     const current = this.currentHyperparameters();
-    buffer.normalizeColumn('advantages');
-    const batchSize = Math.min(hp.batch_size, buffer.length);
-    const numBatches = Math.floor(buffer.length / batchSize);
-    const sums: Record<string, number> = {};
-    let count = 0;
-    for (let epoch = 0; epoch < hp.num_epoch; epoch++) {
-      buffer.shuffle(this.rng);
-      for (let b = 0; b < numBatches; b++) {
-        const cols = buffer.slice(b * batchSize, (b + 1) * batchSize);
-        const returns: Record<string, Float32Array> = {};
-        const oldValues: Record<string, Float32Array> = {};
-        for (const name of this.signalNames) {
-          returns[name] = cols[`returns.${name}`] as Float32Array;
-          oldValues[name] = cols[`values.${name}`] as Float32Array;
-        }
-        const stats = this.timer.time('PpoOptimizer.update', () => this.learner.update(
-          {
-            n: batchSize,
-            obs: this.obsSizes.map((_, k) => cols[`obs${k}`] as Float32Array),
-            continuousRaw: cols.continuousRaw as Float32Array,
-            discrete: cols.discrete as Int32Array,
-            actionMasks: this.spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
-            oldLogProbs: cols.oldLogProbs as Float32Array,
-            advantages: cols.advantages as Float32Array,
-            returns,
-            oldValues,
-          },
-          current,
-        ));
-        for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
-        // ML-Agents' update_reward_signals: each learning signal trains on the same minibatch.
-        for (const signal of this.rewardSignals) {
-          if (!signal.update) continue;
-          const signalStats = this.timer.time(`RewardSignal.${signal.name}.update`, () => signal.update!(cols, batchSize));
-          for (const [k, v] of Object.entries(signalStats)) sums[k] = (sums[k] ?? 0) + v;
-        }
-        count++;
-        yield;
-      }
-    }
-    for (const [k, v] of Object.entries(sums)) this.stats.add(k, v / count);
+    const steps = policyUpdateSteps(
+      buffer,
+      { spec: this.spec, learner: this.learner, rewardSignals: this.rewardSignals, batchSize: hp.batch_size, numEpoch: hp.num_epoch, timer: this.timer },
+      current,
+      this.rng,
+    );
+    let result = steps.next();
+    while (!result.done) result = steps.next();
+    buffer.clear();
+    this.finishUpdate(result.value, current);
+  }
+
+  private finishUpdate(stats: Record<string, number>, current: PpoStepHyperparameters): void {
+    for (const [k, v] of Object.entries(stats)) this.stats.add(k, v);
     this.stats.add('Policy/Learning Rate', current.learningRate);
     this.stats.add('Policy/Beta', current.beta);
     this.stats.add('Policy/Epsilon', current.epsilon);
-    buffer.clear();
     this.updateCount++;
     this.onUpdate(this.stepCount);
   }

@@ -4,7 +4,9 @@ import type { TrainerSettings } from '../config/schema.js';
 import type { BatchActions, BehaviorPolicy, DecisionBatch, TerminalBatch } from '../env/BehaviorPolicy.js';
 import { PpoOptimizer, type PpoLearnerState } from '../ppo/PpoOptimizer.js';
 import { PpoTrainer, type PpoTrainerState } from '../ppo/PpoTrainer.js';
-import { createRewardSignals } from '../rewards/createRewardSignals.js';
+import { createPpoLearner } from '../ppo/createPpoLearner.js';
+import { LearnerThread } from '../ppo/LearnerThread.js';
+import type { BackendChoice } from '../backend/selectBackend.js';
 import { CheckpointStore, type TrainerCheckpoint } from '../checkpoint/CheckpointStore.js';
 import { SummarySchedule } from '../stats/SummarySchedule.js';
 import type { StatsReporter } from '../stats/StatsReporter.js';
@@ -28,6 +30,8 @@ export interface BehaviorTrainerOptions {
   onProgress?: (step: number) => void;
   /** The run's timer (run_logs/timers.json); by default the trainer keeps its own. */
   timer?: HierarchicalTimer;
+  /** Backend of the learner thread that `threaded: true` starts (the run's own); default wasm. */
+  backend?: BackendChoice;
 }
 
 /**
@@ -42,24 +46,32 @@ export class BehaviorTrainer implements BehaviorPolicy {
   private nextCheckpoint: number;
   private lastMeanReward: number | null = null;
   private lastSummaryStep = -1;
+  /** Where updates run with `threaded: true`. */
+  readonly learnerThread: LearnerThread | null = null;
 
   constructor(private readonly opts: BehaviorTrainerOptions) {
     const { spec, settings } = opts;
     checkTrainerSupport(spec.name, settings);
-    const signals = createRewardSignals(spec.name, settings.reward_signals, { spec, seed: opts.seed });
-    this.optimizer = new PpoOptimizer({
-      spec,
-      network: settings.network_settings,
-      rewardSignals: signals.map((s) => s.name),
-      sharedCritic: settings.hyperparameters.shared_critic,
-      seed: opts.seed,
-    });
+    const { optimizer, rewardSignals: signals } = createPpoLearner(spec, settings, opts.seed);
+    this.optimizer = optimizer;
     this.rng = new SeededRandom(opts.seed ^ 0x5bd1e995);
     this.trainer = new PpoTrainer(spec, settings, this.optimizer, signals, opts.stats, this.rng, opts.training);
     this.summaries = new SummarySchedule(settings.summary_freq);
     this.nextCheckpoint = settings.checkpoint_interval;
     this.trainer.onStep = (step) => this.afterStep(step);
     if (opts.timer) this.trainer.timer = opts.timer;
+    if (settings.threaded && opts.training) {
+      this.learnerThread = new LearnerThread({
+        spec,
+        settings,
+        seed: opts.seed,
+        backend: opts.backend ?? 'wasm',
+        optimizer,
+        rewardSignals: signals,
+        timer: this.trainer.timer,
+      });
+      this.trainer.remoteUpdates = this.learnerThread;
+    }
     opts.stats.addProperty({ type: 'hyperparameters', value: settings as unknown as Record<string, unknown> });
     opts.stats.addProperty({ type: 'max_steps', value: settings.max_steps });
   }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../config/schema.js';
 import { settingsForBehavior } from '../config/loadRunOptions.js';
-import { selectBackend, trainingWasmThreads } from '../backend/selectBackend.js';
+import { selectBackend, trainingWasmThreads, type BackendChoice } from '../backend/selectBackend.js';
 import { EnvManager } from '../env/EnvManager.js';
 import { GameProcessPool } from '../env/GameProcessPool.js';
 import { CheckpointStore } from '../checkpoint/CheckpointStore.js';
@@ -113,6 +113,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       exportPolicy: (opt, step) => exportPolicy(spec, opt, step, runDir, false),
       onProgress: () => checkDone(),
       timer,
+      backend: backend as BackendChoice,
     });
     if (cs.resume || cs.inference) {
       if (checkpoints.hasLatest()) {
@@ -253,15 +254,23 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     }
     t.dispose();
   }
-  writeTimers(timer, runDir, backend, threads);
+  const learnerThreads: Record<string, string> = {};
+  for (const [name, t] of trainers) {
+    if (t.learnerThread) learnerThreads[`learner_thread_seconds.${name}`] = t.learnerThread.updateSeconds.toFixed(3);
+  }
+  writeTimers(timer, runDir, backend, threads, learnerThreads);
   if (trainers.size > 0) log(trainingTimeSummary(timer));
+  for (const [key, seconds] of Object.entries(learnerThreads)) {
+    log(`${key.slice('learner_thread_seconds.'.length)}: the learner thread spent ${Number(seconds).toFixed(0)} s updating, beside the games`);
+  }
   for (const w of writers.all) w.close?.();
   return { runDir, backend, steps, interrupted };
 }
 
 /** run_logs/timers.json, as ML-Agents writes it at the end of a run. */
-function writeTimers(timer: HierarchicalTimer, runDir: string, backend: string, threads: number): void {
+function writeTimers(timer: HierarchicalTimer, runDir: string, backend: string, threads: number, extra: Record<string, string>): void {
   const tree = timer.tree({
+    ...extra,
     three_rl_agents_version: packageVersion(),
     node_version: process.version,
     command_line_arguments: process.argv.slice(2).join(' '),

@@ -55,6 +55,14 @@ export class HierarchicalTimer {
     }
   }
 
+  /** Adds a block that was measured elsewhere (e.g. an await) inside the block that is running now. */
+  record(name: string, seconds: number): void {
+    if (!(seconds >= 0)) throw new Error(`HierarchicalTimer.record: seconds must be a number >= 0, got ${seconds}`);
+    const node = this.stack[this.stack.length - 1]!.child(name);
+    node.total += seconds;
+    node.count++;
+  }
+
   /** The tree so far, in ML-Agents' timers.json layout. */
   tree(metadata: Record<string, string> = {}): TimerTree {
     const total = (this.now() - this.startedAt) / 1000;

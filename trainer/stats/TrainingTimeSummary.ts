@@ -7,6 +7,7 @@ const PARTS: readonly (readonly [block: string, label: string])[] = [
   ['PpoOptimizer.act', 'acting'],
   ['PpoTrainer.processTrajectory', 'trajectories (values, reward signals, GAE)'],
   ['BehaviorTrainer.saveCheckpoint', 'checkpoints'],
+  ['PpoTrainer.waitForLearner', 'waiting for the learner thread'],
 ];
 
 /**

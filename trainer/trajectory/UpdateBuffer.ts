@@ -1,6 +1,12 @@
 import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
 
 type Column = Float32Array | Int32Array | Uint8Array;
+
+/** An UpdateBuffer's rows as plain arrays (structured-clonable), for a learner thread. */
+export interface UpdateBufferTransfer {
+  rows: number;
+  columns: { name: string; width: number; data: Column }[];
+}
 type ColumnCtor = Float32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
 
 /**
@@ -83,6 +89,27 @@ export class UpdateBuffer {
     const std = Math.sqrt(v / Math.max(1, this.rows));
     // 1e-10 as ML-Agents: a constant column stays finite.
     for (let i = 0; i < this.rows; i++) d[i] = (d[i]! - mean) / (std + 1e-10);
+  }
+
+  /** The filled rows of every column as fresh arrays, for another thread (transfer their buffers). */
+  toTransfer(): UpdateBufferTransfer {
+    const columns: UpdateBufferTransfer['columns'] = [];
+    for (const [name, col] of this.columns) columns.push({ name, width: col.width, data: col.data.slice(0, this.rows * col.width) });
+    return { rows: this.rows, columns };
+  }
+
+  /** A buffer holding what `toTransfer` gave (the arrays are used as they are). */
+  static fromTransfer(t: UpdateBufferTransfer): UpdateBuffer {
+    const buffer = new UpdateBuffer();
+    for (const c of t.columns) {
+      if (!Number.isInteger(c.width) || c.width < 0 || c.data.length !== t.rows * c.width) {
+        throw new Error(`UpdateBuffer.fromTransfer: column '${c.name}' holds ${c.data.length} values, expected ${t.rows} rows x ${c.width}`);
+      }
+      buffer.columns.set(c.name, { ctor: c.data.constructor as ColumnCtor, width: c.width, data: c.data });
+    }
+    buffer.rows = t.rows;
+    buffer.capacity = t.rows;
+    return buffer;
   }
 
   /** Empties the buffer, keeping its columns and memory. */

@@ -1,0 +1,78 @@
+import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
+import { observationSize, type BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
+import type { RewardSignal } from '../rewards/RewardSignal.js';
+import type { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
+import type { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
+import type { PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
+
+/** What one policy update works on; the same whether it runs in the trainer or on a learner thread. */
+export interface PolicyUpdateParts {
+  readonly spec: BehaviorSpec;
+  readonly learner: PpoLearner;
+  readonly rewardSignals: readonly RewardSignal[];
+  readonly batchSize: number;
+  readonly numEpoch: number;
+  readonly timer?: HierarchicalTimer;
+}
+
+/**
+ * ML-Agents' _update_policy on `buffer`, yielding after each minibatch: advantages normalised
+ * over the buffer, then `numEpoch` shuffled passes of every full minibatch in it (ML-Agents uses
+ * the whole buffer, which may hold more than buffer_size), each followed by the learning reward
+ * signals' updates on the same minibatch. Returns the mean of every loss stat.
+ */
+export function* policyUpdateSteps(
+  buffer: UpdateBuffer,
+  parts: PolicyUpdateParts,
+  current: PpoStepHyperparameters,
+  rng: SeededRandom,
+): Generator<void, Record<string, number>> {
+  const { spec, learner, rewardSignals, timer } = parts;
+  const time = <T>(name: string, fn: () => T): T => (timer ? timer.time(name, fn) : fn());
+  const obsSizes = spec.observations.map(observationSize);
+  buffer.normalizeColumn('advantages');
+  const batchSize = Math.min(parts.batchSize, buffer.length);
+  const numBatches = Math.floor(buffer.length / batchSize);
+  const sums: Record<string, number> = {};
+  let count = 0;
+  for (let epoch = 0; epoch < parts.numEpoch; epoch++) {
+    buffer.shuffle(rng);
+    for (let b = 0; b < numBatches; b++) {
+      const cols = buffer.slice(b * batchSize, (b + 1) * batchSize);
+      const returns: Record<string, Float32Array> = {};
+      const oldValues: Record<string, Float32Array> = {};
+      for (const signal of rewardSignals) {
+        returns[signal.name] = cols[`returns.${signal.name}`] as Float32Array;
+        oldValues[signal.name] = cols[`values.${signal.name}`] as Float32Array;
+      }
+      const stats = time('PpoOptimizer.update', () =>
+        learner.update(
+          {
+            n: batchSize,
+            obs: obsSizes.map((_, k) => cols[`obs${k}`] as Float32Array),
+            continuousRaw: cols.continuousRaw as Float32Array,
+            discrete: cols.discrete as Int32Array,
+            actionMasks: spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
+            oldLogProbs: cols.oldLogProbs as Float32Array,
+            advantages: cols.advantages as Float32Array,
+            returns,
+            oldValues,
+          },
+          current,
+        ),
+      );
+      for (const [k, v] of Object.entries(stats)) sums[k] = (sums[k] ?? 0) + v;
+      // ML-Agents' update_reward_signals: each learning signal trains on the same minibatch.
+      for (const signal of rewardSignals) {
+        if (!signal.update) continue;
+        const signalStats = time(`RewardSignal.${signal.name}.update`, () => signal.update!(cols, batchSize));
+        for (const [k, v] of Object.entries(signalStats)) sums[k] = (sums[k] ?? 0) + v;
+      }
+      count++;
+      yield;
+    }
+  }
+  const means: Record<string, number> = {};
+  for (const [k, v] of Object.entries(sums)) means[k] = v / count;
+  return means;
+}
