@@ -46,7 +46,8 @@ export class LearnerThread implements RemotePolicyUpdates {
 
   constructor(private readonly opts: LearnerThreadOptions) {
     this.worker = new Worker(new URL('./learnerThreadEntry.mjs', import.meta.url));
-    // The thread must never keep a finished run's process alive.
+    // Between updates the thread must not keep a finished run's process alive; during one it must
+    // (a run that only awaits the last update would otherwise exit before the reply).
     this.worker.unref();
     this.worker.on('message', (reply: LearnerUpdateReply) => {
       const p = this.pending;
@@ -83,10 +84,16 @@ export class LearnerThread implements RemotePolicyUpdates {
         shuffleSeed,
       };
     });
-    const reply = await new Promise<LearnerUpdateReply>((resolve, reject) => {
-      this.pending = { id: request.id, resolve, reject };
-      this.worker.postMessage(request, request.buffer.columns.map((c) => c.data.buffer as ArrayBuffer));
-    });
+    this.worker.ref();
+    let reply: LearnerUpdateReply;
+    try {
+      reply = await new Promise<LearnerUpdateReply>((resolve, reject) => {
+        this.pending = { id: request.id, resolve, reject };
+        this.worker.postMessage(request, request.buffer.columns.map((c) => c.data.buffer as ArrayBuffer));
+      });
+    } finally {
+      this.worker.unref();
+    }
     if (reply.type === 'failed') {
       this.failure = new Error(`learner thread of ${opts.spec.name}: ${reply.message}`);
       throw this.failure;

@@ -11,8 +11,7 @@ import { scheduledValue, SCHEDULE_MINIMUM, type ScheduleType } from './Schedule.
 import { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
 import type { RemotePolicyUpdates } from './LearnerThread.js';
 import { policyUpdateSteps } from './PolicyUpdate.js';
-import type { PpoStepHyperparameters } from './PpoLearner.js';
-import type { PpoLearner } from './PpoLearner.js';
+import type { PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
 
 export type { PpoLearner } from './PpoLearner.js';
 
