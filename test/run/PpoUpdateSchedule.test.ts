@@ -124,16 +124,20 @@ describe('PPO update schedule', () => {
     expect(answered.discrete).toHaveLength(AGENTS);
     for (let t = 11; t <= 18; t++) await trainer.step(report(t).terminals, report(t).decisions);
     expect(remote.waiting).toHaveLength(1);
+    // Step 18 filled the next buffer (72 > 64) while the update still runs: step 19 waits for it.
+    let answered19 = false;
+    const step19 = trainer.step(report(19).terminals, report(19).decisions).then(() => (answered19 = true));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(answered19).toBe(false);
     remote.runWaiting();
-    await trainer.idle();
+    await step19;
     expect(trainer.updates).toBe(1);
     // The update trained on the 72 rows it started with (steps 0..8 reported at 1..9), in 4 minibatches of 16 per epoch.
     expect(learner.minibatches).toHaveLength(8);
     const trained = new Set(learner.minibatches.flatMap((m) => m.rows));
     expect(Math.max(...trained)).toBeLessThanOrEqual(8);
-    // Steps collected meanwhile (72 by now) wait for the next update, which the next step starts.
-    expect(trainer.currentStep).toBe(18 * AGENTS);
-    await trainer.step(report(19).terminals, report(19).decisions);
+    // The steps collected meanwhile go to the next update, which step 19 started once it could.
+    expect(trainer.currentStep).toBe(19 * AGENTS);
     expect(remote.waiting).toHaveLength(1);
     expect(remote.waiting[0]!.buffer.length).toBe(80);
   });
