@@ -9,7 +9,7 @@ import { selectBackend } from '../../trainer/backend/selectBackend.js';
 import { defaultTrainerSettings, RndSettingsSchema } from '../../trainer/config/schema.js';
 import { createPpoLearner, type PpoLearnerParts } from '../../trainer/ppo/createPpoLearner.js';
 import { LearnerThread } from '../../trainer/ppo/LearnerThread.js';
-import { policyUpdateSteps } from '../../trainer/ppo/PolicyUpdate.js';
+import { createPolicyUpdateBuffer, policyUpdateSteps } from '../../trainer/ppo/PolicyUpdate.js';
 import { UpdateBuffer } from '../../trainer/trajectory/UpdateBuffer.js';
 
 const spec: BehaviorSpec = {
@@ -33,27 +33,26 @@ function settings() {
   return s;
 }
 
-/** A filled update buffer in the trainer's column layout, with actions and log probs from `parts`' policy. */
+/** A filled update buffer (the trainer's layout, from createPolicyUpdateBuffer), with actions and log probs from `parts`' policy. */
 function experience(parts: PpoLearnerParts): UpdateBuffer {
   const rng = new SeededRandom(5);
   const obs = Float32Array.from({ length: ROWS * 6 }, () => rng.next());
   parts.optimizer.updateNormalizer([obs], ROWS);
   const acted = parts.optimizer.act([obs], null, ROWS);
-  const buffer = new UpdateBuffer();
-  const columns: [string, Float32Array | Int32Array | Uint8Array, number][] = [
-    ['obs0', obs, 6],
-    ['continuousRaw', new Float32Array(0), 0],
-    ['discrete', acted.discrete, 1],
-    ['actionMasks', new Uint8Array(ROWS * 3).fill(1), 3],
-    ['oldLogProbs', acted.logProbs, 1],
-    ['advantages', Float32Array.from({ length: ROWS }, () => rng.normal()), 1],
-  ];
+  const columns: Record<string, Float32Array | Int32Array | Uint8Array> = {
+    obs0: obs,
+    continuousRaw: new Float32Array(0),
+    discrete: acted.discrete,
+    actionMasks: new Uint8Array(ROWS * 3).fill(1),
+    oldLogProbs: acted.logProbs,
+    advantages: Float32Array.from({ length: ROWS }, () => rng.normal()),
+  };
   for (const name of ['extrinsic', 'rnd']) {
-    columns.push([`returns.${name}`, Float32Array.from({ length: ROWS }, () => rng.range(-1, 1)), 1]);
-    columns.push([`values.${name}`, Float32Array.from({ length: ROWS }, () => rng.range(-1, 1)), 1]);
+    columns[`returns.${name}`] = Float32Array.from({ length: ROWS }, () => rng.range(-1, 1));
+    columns[`values.${name}`] = Float32Array.from({ length: ROWS }, () => rng.range(-1, 1));
   }
-  for (const [name, data, width] of columns) buffer.define(name, data.constructor as Float32ArrayConstructor, width);
-  buffer.append(ROWS, Object.fromEntries(columns.map(([name, data]) => [name, data])));
+  const buffer = createPolicyUpdateBuffer(spec, parts.rewardSignals);
+  buffer.append(ROWS, columns);
   return buffer;
 }
 

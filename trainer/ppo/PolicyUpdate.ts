@@ -1,9 +1,36 @@
 import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
-import { observationSize, type BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
+import { actionMaskSize, observationSize, type BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import type { RewardSignal } from '../rewards/RewardSignal.js';
+import { signalColumns } from '../rewards/SignalColumns.js';
 import type { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
-import type { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
+import { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
 import type { PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
+
+/**
+ * An empty update buffer with every column a policy update reads, declared once: the trainer
+ * appends processed trajectories to it and `policyUpdateSteps` cuts it into minibatches. Then
+ * the columns the learning reward signals asked for (e.g. next observations).
+ */
+export function createPolicyUpdateBuffer(spec: BehaviorSpec, rewardSignals: readonly RewardSignal[]): UpdateBuffer {
+  const { continuous, discrete } = spec.actions;
+  const own: [string, Float32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor, number][] = [
+    ...spec.observations.map((o, k): [string, Float32ArrayConstructor, number] => [`obs${k}`, Float32Array, observationSize(o)]),
+    ['continuousRaw', Float32Array, continuous],
+    ['discrete', Int32Array, discrete.length],
+    ['actionMasks', Uint8Array, actionMaskSize(spec.actions)],
+    // One log prob per continuous dimension and per discrete branch, as ML-Agents flattens them.
+    ['oldLogProbs', Float32Array, continuous + discrete.length],
+    ['advantages', Float32Array, 1],
+    ...rewardSignals.flatMap((s): [string, Float32ArrayConstructor, number][] => [
+      [`returns.${s.name}`, Float32Array, 1],
+      [`values.${s.name}`, Float32Array, 1],
+    ]),
+  ];
+  const buffer = new UpdateBuffer();
+  for (const [name, ctor, width] of own) buffer.define(name, ctor, width);
+  for (const c of signalColumns(rewardSignals, own.map(([name]) => name))) buffer.define(c.name, c.ctor, c.width);
+  return buffer;
+}
 
 /** What one policy update works on; the same whether it runs in the trainer or on a learner thread. */
 export interface PolicyUpdateParts {

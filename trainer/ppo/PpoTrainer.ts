@@ -1,16 +1,15 @@
-import { actionMaskSize, observationSize, type BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
+import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
 import { AgentProcessor, type EpisodeSummary } from '../trajectory/AgentProcessor.js';
 import type { Trajectory } from '../trajectory/Trajectory.js';
 import { generalizedAdvantages } from '../trajectory/Gae.js';
-import { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
+import type { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
 import type { RewardSignal, RewardSignalState } from '../rewards/RewardSignal.js';
 import { signalTitle } from '../rewards/RewardSignal.js';
-import { signalColumns } from '../rewards/SignalColumns.js';
 import { scheduledValue, SCHEDULE_MINIMUM, type ScheduleType } from './Schedule.js';
 import { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
 import type { RemotePolicyUpdates } from './LearnerThread.js';
-import { policyUpdateSteps } from './PolicyUpdate.js';
+import { createPolicyUpdateBuffer, policyUpdateSteps } from './PolicyUpdate.js';
 import type { PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
 
 export type { PpoLearner } from './PpoLearner.js';
@@ -61,7 +60,7 @@ export interface PpoTrainerState {
  */
 export class PpoTrainer {
   private readonly processor: AgentProcessor;
-  private buffer = new UpdateBuffer();
+  private buffer: UpdateBuffer;
   /** The threaded update in progress, if any. */
   private updating: Promise<void> | null = null;
   private readonly signalNames: string[];
@@ -94,23 +93,7 @@ export class PpoTrainer {
       onTrajectory: (t) => this.processTrajectory(t),
       onEpisodeEnd: (e) => this.recordEpisode(e),
     });
-    spec.observations.forEach((o, k) => this.buffer.define(`obs${k}`, Float32Array, observationSize(o)));
-    this.buffer.define('continuousRaw', Float32Array, spec.actions.continuous);
-    this.buffer.define('discrete', Int32Array, spec.actions.discrete.length);
-    this.buffer.define('actionMasks', Uint8Array, actionMaskSize(spec.actions));
-    // One log prob per continuous dimension and per discrete branch, as ML-Agents flattens them.
-    this.buffer.define('oldLogProbs', Float32Array, spec.actions.continuous + spec.actions.discrete.length);
-    this.buffer.define('advantages', Float32Array, 1);
-    for (const name of this.signalNames) {
-      this.buffer.define(`returns.${name}`, Float32Array, 1);
-      this.buffer.define(`values.${name}`, Float32Array, 1);
-    }
-    const own = [
-      ...spec.observations.map((_, k) => `obs${k}`),
-      ...['continuousRaw', 'discrete', 'actionMasks', 'oldLogProbs', 'advantages'],
-      ...this.signalNames.flatMap((name) => [`returns.${name}`, `values.${name}`]),
-    ];
-    for (const c of signalColumns(rewardSignals, own)) this.buffer.define(c.name, c.ctor, c.width);
+    this.buffer = createPolicyUpdateBuffer(spec, rewardSignals);
   }
 
   /** Agent steps processed so far (ML-Agents' step count). */
