@@ -64,6 +64,13 @@ export interface ActorDescription {
   discrete: { branches: number[]; logits: DenseDescription[] } | null;
 }
 
+/**
+ * What a setState restores: 'all' (a checkpoint), or 'learned', only what an update changes
+ * (weights, optimiser moments, update counters) and not what acting changes meanwhile
+ * (observation normalisers, the action sampler), for a learner thread's reply.
+ */
+export type StateScope = 'all' | 'learned';
+
 /** Weights, normaliser and sampler state, as plain typed arrays plus JSON-able metadata. */
 export interface ActorCriticState {
   meta: { behavior: string; variables: { name: string; shape: number[] }[]; rewardSignals: string[]; sharedCritic: boolean };
@@ -300,7 +307,7 @@ export class ActorCritic {
   }
 
   /** Restores a getState() of a network with the same shapes; throws naming the first mismatch. */
-  setState(state: ActorCriticState, where = 'networks'): void {
+  setState(state: ActorCriticState, where = 'networks', scope: StateScope = 'all'): void {
     const vars = state?.meta?.variables;
     if (!Array.isArray(vars) || !Array.isArray(state.weights) || vars.length !== this.named.length || state.weights.length !== this.named.length) {
       throw new Error(`${where}: expected ${this.named.length} variables (${this.named.map(([n]) => n).join(', ')}), got ${vars?.length ?? 'none'}; the checkpoint was made for a different network`);
@@ -319,6 +326,7 @@ export class ActorCritic {
       throw new Error(`${where}.normalizer: the checkpoint was made with network_settings.normalize ${state.normalizer !== null}, this run has ${this.normalizer !== null}`);
     }
     tf.tidy(() => this.named.forEach(([, v], i) => v.assign(tf.tensor(state.weights[i]!, v.shape))));
+    if (scope === 'learned') return;
     if (this.normalizer && state.normalizer) this.normalizer.setState(state.normalizer, `${where}.normalizer`);
     this.sampler.setState(state.sampler);
   }

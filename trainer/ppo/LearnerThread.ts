@@ -110,12 +110,10 @@ export class LearnerThread implements RemotePolicyUpdates {
 
   private apply(reply: Extract<LearnerUpdateReply, { type: 'updated' }>): void {
     const { optimizer, rewardSignals } = this.opts;
-    const now = optimizer.getState().networks;
-    optimizer.setState({ ...reply.learner, networks: { ...reply.learner.networks, normalizer: now.normalizer, sampler: now.sampler } });
+    optimizer.setState(reply.learner, 'learned');
     for (const signal of rewardSignals) {
       const updated = reply.signals[signal.name];
-      if (!signal.getState || !signal.setState || !updated) continue;
-      signal.setState({ ...updated, normalizer: signal.getState().normalizer }, `learner thread reply: signals.${signal.name}`);
+      if (signal.setState && updated) signal.setState(updated, `learner thread reply: signals.${signal.name}`, 'learned');
     }
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ActorCritic, type ActorCriticOptions, type ActorCriticState, type ActResult } from '../networks/ActorCritic.js';
+import { ActorCritic, type ActorCriticOptions, type ActorCriticState, type ActResult, type StateScope } from '../networks/ActorCritic.js';
 import { Adam, type AdamState } from '../networks/Adam.js';
 import { joinObservationRows } from '../networks/ObservationRows.js';
 import type { PpoBatch, PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
@@ -136,11 +136,11 @@ export class PpoOptimizer implements PpoLearner {
   }
 
   /** Restores a getState(); training then continues exactly as it would have. */
-  setState(state: PpoLearnerState): void {
+  setState(state: PpoLearnerState, scope: StateScope = 'all'): void {
     if (state?.format !== STATE_FORMAT || state.version !== 1) {
       throw new Error(`learner state: expected format ${STATE_FORMAT} version 1, got ${JSON.stringify(state?.format)} version ${JSON.stringify(state?.version)}`);
     }
-    this.policy.setState(state.networks, 'learner.networks');
+    this.policy.setState(state.networks, 'learner.networks', scope);
     this.adam.setState(state.adam, 'learner.adam');
   }
 

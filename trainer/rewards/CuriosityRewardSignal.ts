@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SeededRandom } from '../../bridge/random/SeededRandom.js';
 import { observationSize, type BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import type { CuriositySettings } from '../config/schema.js';
+import type { StateScope } from '../networks/ActorCritic.js';
 import { Adam } from '../networks/Adam.js';
 import type { Trajectory } from '../trajectory/Trajectory.js';
 import { flattenActions, flattenedActionSize } from './ActionEncoding.js';
@@ -120,8 +121,8 @@ export class CuriosityRewardSignal implements RewardSignal {
     return captureSignalState(this.parts(), { hasUpdated: this.hasUpdated ? 1 : 0 });
   }
 
-  setState(state: RewardSignalState, where: string): void {
-    const counters = restoreSignalState(this.parts(), state, where);
+  setState(state: RewardSignalState, where: string, scope: StateScope = 'all'): void {
+    const counters = restoreSignalState(this.parts(), state, where, scope);
     this.hasUpdated = counters.hasUpdated === 1;
   }
 

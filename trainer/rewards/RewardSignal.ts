@@ -1,3 +1,4 @@
+import type { StateScope } from '../networks/ActorCritic.js';
 import type { Trajectory } from '../trajectory/Trajectory.js';
 
 /** A column of the update buffer: rows of `width` values, flat and row-major. */
@@ -48,7 +49,7 @@ export interface RewardSignal {
   /** Networks, optimiser and counters for checkpoints; absent for stateless signals. */
   getState?(): RewardSignalState;
   /** Restores a getState(); `where` names the checkpoint field in errors. */
-  setState?(state: RewardSignalState, where: string): void;
+  setState?(state: RewardSignalState, where: string, scope?: StateScope): void;
   /** Frees the signal's tensors. */
   dispose?(): void;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Adam } from '../networks/Adam.js';
+import type { StateScope } from '../networks/ActorCritic.js';
 import type { RewardSignalState } from './RewardSignal.js';
 import type { SignalObservations } from './SignalObservations.js';
 
@@ -30,7 +31,7 @@ export function captureSignalState(parts: SignalParts, counters: Record<string, 
  * Restores a captureSignalState(); throws naming the field (`where` is the checkpoint path of the
  * state), with the weights untouched when their shapes do not match. Returns the saved counters.
  */
-export function restoreSignalState(parts: SignalParts, state: RewardSignalState, where: string): Record<string, number> {
+export function restoreSignalState(parts: SignalParts, state: RewardSignalState, where: string, scope: StateScope = 'all'): Record<string, number> {
   if (state?.format !== FORMAT || state.version !== 1) {
     throw new Error(`${where}: expected format ${FORMAT} version 1, got ${JSON.stringify(state?.format)} version ${JSON.stringify(state?.version)}`);
   }
@@ -54,7 +55,7 @@ export function restoreSignalState(parts: SignalParts, state: RewardSignalState,
     throw new Error(`${where}.counters: expected an object, got ${JSON.stringify(state.counters)}`);
   }
   parts.adam.setState(state.adam, `${where}.adam`);
-  if (normalizer && state.normalizer) normalizer.setState(state.normalizer, `${where}.normalizer`);
+  if (normalizer && state.normalizer && scope === 'all') normalizer.setState(state.normalizer, `${where}.normalizer`);
   tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(state.weights[i]!, v.shape))));
   return { ...state.counters };
 }

@@ -4,6 +4,7 @@ import { observationSize, type BehaviorSpec } from '../../bridge/spec/BehaviorSp
 import type { RndSettings } from '../config/schema.js';
 import { Adam } from '../networks/Adam.js';
 import { MlpBody } from '../networks/MlpBody.js';
+import type { StateScope } from '../networks/ActorCritic.js';
 import type { Trajectory } from '../trajectory/Trajectory.js';
 import { minibatchColumn } from './MinibatchColumns.js';
 import type { RewardSignal, RewardSignalMinibatch, RewardSignalState } from './RewardSignal.js';
@@ -86,8 +87,8 @@ export class RndRewardSignal implements RewardSignal {
     return captureSignalState(this.parts(), {});
   }
 
-  setState(state: RewardSignalState, where: string): void {
-    restoreSignalState(this.parts(), state, where);
+  setState(state: RewardSignalState, where: string, scope: StateScope = 'all'): void {
+    restoreSignalState(this.parts(), state, where, scope);
   }
 
   dispose(): void {
