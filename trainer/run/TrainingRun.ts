@@ -254,15 +254,12 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     }
     t.dispose();
   }
-  const learnerThreads: Record<string, string> = {};
-  for (const [name, t] of trainers) {
-    if (t.learnerThread) learnerThreads[`learner_thread_seconds.${name}`] = t.learnerThread.updateSeconds.toFixed(3);
-  }
-  writeTimers(timer, runDir, backend, threads, learnerThreads);
+  // Learner threads work beside the trainer's thread, outside its timer's blocks: their totals go
+  // to the metadata and the log.
+  const learnerSeconds = [...trainers].flatMap(([name, t]) => (t.learnerThread ? [[name, t.learnerThread.updateSeconds] as const] : []));
+  writeTimers(timer, runDir, backend, threads, Object.fromEntries(learnerSeconds.map(([name, s]) => [`learner_thread_seconds.${name}`, s.toFixed(3)])));
   if (trainers.size > 0) log(trainingTimeSummary(timer));
-  for (const [key, seconds] of Object.entries(learnerThreads)) {
-    log(`${key.slice('learner_thread_seconds.'.length)}: the learner thread spent ${Number(seconds).toFixed(0)} s updating, beside the games`);
-  }
+  for (const [name, s] of learnerSeconds) log(`${name}: the learner thread spent ${s.toFixed(0)} s updating, beside the games`);
   for (const w of writers.all) w.close?.();
   return { runDir, backend, steps, interrupted };
 }

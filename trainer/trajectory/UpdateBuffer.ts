@@ -1,13 +1,13 @@
 import type { SeededRandom } from '../../bridge/random/SeededRandom.js';
 
 type Column = Float32Array | Int32Array | Uint8Array;
+type ColumnCtor = Float32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
 
 /** An UpdateBuffer's rows as plain arrays (structured-clonable), for a learner thread. */
 export interface UpdateBufferTransfer {
   rows: number;
   columns: { name: string; width: number; data: Column }[];
 }
-type ColumnCtor = Float32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
 
 /**
  * Columns of processed experience waiting for a policy update (ML-Agents' update buffer).
