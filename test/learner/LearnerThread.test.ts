@@ -56,27 +56,38 @@ function experience(parts: PpoLearnerParts): UpdateBuffer {
   return buffer;
 }
 
+/** One policy update of `parts` on `buffer`, as the trainer runs it; returns its stats. */
+function runUpdate(buffer: UpdateBuffer, parts: PpoLearnerParts, staleBuffer: boolean, seed: number, current = CURRENT): Record<string, number> {
+  const steps = policyUpdateSteps(
+    buffer,
+    { spec, learner: parts.optimizer, rewardSignals: parts.rewardSignals, batchSize: 8, numEpoch: 2, staleBuffer },
+    current,
+    new SeededRandom(seed),
+  );
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
 describe('LearnerThread', () => {
   beforeAll(async () => {
     await selectBackend('wasm', { wasmThreads: 1 });
   });
 
-  it("gives the trainer's networks what an update on its own thread gives, and keeps its normalisers", async () => {
+  it("gives the trainer's networks what a stale-buffer update on its own thread gives, and keeps its normalisers", async () => {
     const s = settings();
     const here = createPpoLearner(spec, s, 3);
     const mirror = createPpoLearner(spec, s, 3);
+    // As in a threaded run: the buffer was collected, then an earlier update moved the policy on.
     const bufferHere = experience(here);
     const bufferThere = experience(mirror);
+    for (const parts of [here, mirror]) runUpdate(experience(parts), parts, false, 7, { ...CURRENT, learningRate: 3e-2 });
     const samplerBefore = mirror.optimizer.getState().networks.sampler;
+    const stepsBefore = here.optimizer.updateSteps;
 
-    const steps = policyUpdateSteps(
-      bufferHere,
-      { spec, learner: here.optimizer, rewardSignals: here.rewardSignals, batchSize: 8, numEpoch: 2 },
-      CURRENT,
-      new SeededRandom(11),
-    );
-    let r = steps.next();
-    while (!r.done) r = steps.next();
+    const expected = runUpdate(bufferHere, here, true, 11);
+    // The policy had moved: the buffer's actions are less likely under it than when they were taken.
+    expect(expected['Policy/Behavior Lag KL']).toBeGreaterThan(1e-3);
 
     const thread = new LearnerThread({ spec, settings: s, seed: 3, backend: 'wasm', optimizer: mirror.optimizer, rewardSignals: mirror.rewardSignals });
     let normalizerMeanwhile = null as ReturnType<typeof mirror.optimizer.getState>['networks']['normalizer'];
@@ -86,15 +97,15 @@ describe('LearnerThread', () => {
       mirror.optimizer.updateNormalizer([Float32Array.from({ length: 4 * 6 }, (_, i) => i % 5)], 4);
       normalizerMeanwhile = mirror.optimizer.getState().networks.normalizer;
       const stats = await pending;
-      expect(Object.keys(stats).sort()).toEqual(Object.keys(r.value).sort());
-      for (const [k, v] of Object.entries(r.value)) expect(stats[k]).toBeCloseTo(v, 4);
+      expect(Object.keys(stats).sort()).toEqual(Object.keys(expected).sort());
+      for (const [k, v] of Object.entries(expected)) expect(stats[k], k).toBeCloseTo(v, 4);
     } finally {
       await thread.close();
     }
     const a = here.optimizer.getState();
     const b = mirror.optimizer.getState();
     expect(b.adam.step).toBe(a.adam.step);
-    expect(b.adam.step).toBe(10); // 5 minibatches x 2 epochs
+    expect(b.adam.step - stepsBefore).toBe(10); // 5 minibatches x 2 epochs
     a.networks.weights.forEach((w, i) => {
       const other = b.networks.weights[i]!;
       let diff = 0;
@@ -103,7 +114,7 @@ describe('LearnerThread', () => {
     });
     const rndHere = here.rewardSignals.find((x) => x.name === 'rnd')!.getState!();
     const rndThere = mirror.rewardSignals.find((x) => x.name === 'rnd')!.getState!();
-    expect(rndThere.adam.step).toBe(10);
+    expect(rndThere.adam.step).toBe(20); // two updates
     rndHere.weights.forEach((w, i) => expect(Math.max(...w.map((x, j) => Math.abs(x - rndThere.weights[i]![j]!)))).toBeLessThan(1e-5));
     // Acting state belongs to the trainer's thread: the sampler is where it was.
     expect(b.networks.sampler).toEqual(samplerBefore);
@@ -119,7 +130,7 @@ describe('LearnerThread', () => {
     broken.append(2, { obs0: new Float32Array(12) });
     const thread = new LearnerThread({ spec, settings: s, seed: 3, backend: 'wasm', optimizer: mirror.optimizer, rewardSignals: mirror.rewardSignals });
     try {
-      await expect(thread.update(broken, CURRENT, 1)).rejects.toThrow(/learner thread of Grid: UpdateBuffer.normalizeColumn: 'advantages' is not a one-wide column/);
+      await expect(thread.update(broken, CURRENT, 1)).rejects.toThrow(/learner thread of Grid: batch\.continuousRaw \(n x 0 continuous actions\): expected a Float32Array of 0, got undefined/);
       await expect(thread.update(experience(mirror), CURRENT, 1)).rejects.toThrow(/learner thread of Grid/);
     } finally {
       await thread.close();

@@ -123,6 +123,26 @@ describe('PpoOptimizer', () => {
     opt.dispose();
   });
 
+  it("gives the log probs act gave for its own actions, and a stale batch's proximal loss at ratio 1", () => {
+    const opt = makeHybrid(4);
+    const batch = hybridBatch(opt, 30, 5);
+    const again = opt.actionLogProbs(batch);
+    expect(again.length).toBe(batch.oldLogProbs.length);
+    batch.oldLogProbs.forEach((v, i) => expect(again[i]).toBeCloseTo(v, 5));
+    // The policy moves on; the batch now lags behind it.
+    for (let i = 0; i < 5; i++) opt.update(batch, { ...HP, learningRate: 1e-2 });
+    const proximalLogProbs = opt.actionLogProbs(batch);
+    const losses = opt.evaluateLosses({ ...batch, proximalLogProbs }, HP);
+    // At the proximal policy every ratio is 1: the loss is -mean(proximal / behavior x advantage).
+    let expected = 0;
+    const width = proximalLogProbs.length / batch.n;
+    proximalLogProbs.forEach((p, k) => (expected -= Math.exp(p - batch.oldLogProbs[k]!) * batch.advantages[Math.floor(k / width)]!));
+    expect(losses.policyLoss).toBeCloseTo(expected / proximalLogProbs.length, 4);
+    expect(losses.policyLoss).not.toBeCloseTo(opt.evaluateLosses(batch, HP).policyLoss, 3);
+    expect(() => opt.update({ ...batch, proximalLogProbs: new Float32Array(3) }, HP)).toThrow(/batch\.proximalLogProbs \(n x 4: 2 continuous \+ 2 branches\): expected a Float32Array of 120, got Float32Array of 3/);
+    opt.dispose();
+  });
+
   it('saves and restores everything: same actions, bit-identical next update', () => {
     const a = makeHybrid(3);
     const batch = hybridBatch(a, 40, 4);

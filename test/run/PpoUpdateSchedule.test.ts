@@ -3,7 +3,7 @@ import { SeededRandom } from '../../bridge/random/SeededRandom.js';
 import type { BehaviorSpec } from '../../bridge/spec/BehaviorSpec.js';
 import { defaultTrainerSettings } from '../../trainer/config/schema.js';
 import type { ActResult } from '../../trainer/networks/ActorCritic.js';
-import type { PpoBatch, PpoLearner } from '../../trainer/ppo/PpoLearner.js';
+import type { PolicyActions, PpoBatch, PpoLearner } from '../../trainer/ppo/PpoLearner.js';
 import { PpoTrainer } from '../../trainer/ppo/PpoTrainer.js';
 import { ExtrinsicRewardSignal } from '../../trainer/rewards/ExtrinsicRewardSignal.js';
 import type { RemotePolicyUpdates } from '../../trainer/ppo/LearnerThread.js';
@@ -36,6 +36,9 @@ class RecordingLearner implements PpoLearner {
     return { extrinsic: new Float32Array(n) };
   }
   updateNormalizer(): void {}
+  actionLogProbs(actions: PolicyActions): Float32Array {
+    return new Float32Array(actions.n).fill(Math.log(0.5));
+  }
   update(batch: PpoBatch): Record<string, number> {
     // Each row's observation carries the step it was collected at (see report()).
     const rows = Array.from({ length: batch.n }, (_, i) => batch.obs[0]![i * 2 + 1]!);

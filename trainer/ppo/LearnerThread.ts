@@ -34,7 +34,9 @@ export interface LearnerThreadOptions {
  * request carries the trainer's whole state (weights, Adam moments, normalisers) and the update
  * buffer; the reply's weights and moments replace the trainer's. The trainer's normalisers and
  * action sampler moved on while the thread worked (the games kept playing), so those stay as
- * they are.
+ * they are. Because the games play on, a buffer is mostly collected by the policy of the update
+ * before the one it is sent with: the thread clips around the policy it starts from (the
+ * `staleBuffer` update of PolicyUpdate) instead of around that older one.
  */
 export class LearnerThread implements RemotePolicyUpdates {
   private readonly worker: Worker;

@@ -39,12 +39,21 @@ export interface PolicyUpdateParts {
   readonly rewardSignals: readonly RewardSignal[];
   readonly batchSize: number;
   readonly numEpoch: number;
+  /**
+   * The buffer may have been collected by older policies than the learner's (a threaded update:
+   * the games kept playing with the previous weights while the last update ran). The update then
+   * clips around the policy it starts from, with the decoupled objective (see
+   * trustRegionPolicyLoss), instead of around the older policy, which the learner's weights may
+   * already have left. For a buffer the current policy collected, both give the same loss.
+   */
+  readonly staleBuffer?: boolean;
   readonly timer?: HierarchicalTimer;
 }
 
 /**
- * ML-Agents' _update_policy on `buffer`, yielding after each minibatch: advantages normalised
- * over the buffer, then `numEpoch` shuffled passes of every full minibatch in it (ML-Agents uses
+ * ML-Agents' _update_policy on `buffer`, yielding after each minibatch: for a stale buffer the
+ * proximal log probs of its actions (and 'Policy/Behavior Lag KL'), advantages normalised over the
+ * buffer, then `numEpoch` shuffled passes of every full minibatch in it (ML-Agents uses
  * the whole buffer, which may hold more than buffer_size), each followed by the learning reward
  * signals' updates on the same minibatch. Returns the mean of every loss stat.
  */
@@ -57,6 +66,7 @@ export function* policyUpdateSteps(
   const { spec, learner, rewardSignals, timer } = parts;
   const time = <T>(name: string, fn: () => T): T => (timer ? timer.time(name, fn) : fn());
   const obsSizes = spec.observations.map(observationSize);
+  const lagKl = parts.staleBuffer ? time('PpoOptimizer.proximalLogProbs', () => addProximalLogProbs(buffer, parts)) : null;
   buffer.normalizeColumn('advantages');
   const batchSize = Math.min(parts.batchSize, buffer.length);
   const numBatches = Math.floor(buffer.length / batchSize);
@@ -81,6 +91,7 @@ export function* policyUpdateSteps(
             discrete: cols.discrete as Int32Array,
             actionMasks: spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
             oldLogProbs: cols.oldLogProbs as Float32Array,
+            ...(lagKl === null ? {} : { proximalLogProbs: cols[PROXIMAL_LOG_PROBS] as Float32Array }),
             advantages: cols.advantages as Float32Array,
             returns,
             oldValues,
@@ -101,5 +112,36 @@ export function* policyUpdateSteps(
   }
   const means: Record<string, number> = {};
   for (const [k, v] of Object.entries(sums)) means[k] = v / count;
+  if (lagKl !== null) means['Policy/Behavior Lag KL'] = lagKl;
   return means;
+}
+
+/** The buffer column of a stale buffer's actions' log probs under the learner's current policy. */
+const PROXIMAL_LOG_PROBS = 'proximalLogProbs';
+
+/**
+ * Adds the PROXIMAL_LOG_PROBS column: the log probs of the buffer's actions under the learner's
+ * weights as the update starts. Returns an estimate of KL(behavior || proximal) per log prob
+ * column: how far the policy moved while the buffer was collected.
+ */
+function addProximalLogProbs(buffer: UpdateBuffer, parts: PolicyUpdateParts): number {
+  const n = buffer.length;
+  const cols = buffer.slice(0, n);
+  const proximal = parts.learner.actionLogProbs({
+    n,
+    obs: parts.spec.observations.map((_, k) => cols[`obs${k}`] as Float32Array),
+    continuousRaw: cols.continuousRaw as Float32Array,
+    discrete: cols.discrete as Int32Array,
+    actionMasks: parts.spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
+  });
+  const behavior = cols.oldLogProbs as Float32Array;
+  // KL(behavior || proximal) estimated as the mean of (ratio - 1) - log ratio, ratio = proximal /
+  // behavior: unbiased like the mean of -log ratio, but never negative and of lower variance.
+  let kl = 0;
+  for (let i = 0; i < proximal.length; i++) {
+    const logRatio = proximal[i]! - behavior[i]!;
+    kl += Math.expm1(logRatio) - logRatio;
+  }
+  buffer.setColumn(PROXIMAL_LOG_PROBS, proximal.length / Math.max(1, n), proximal);
+  return kl / Math.max(1, proximal.length);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ActorCritic, type ActorCriticOptions, type ActorCriticState, type ActResult, type StateScope } from '../networks/ActorCritic.js';
 import { Adam, type AdamState } from '../networks/Adam.js';
 import { joinObservationRows } from '../networks/ObservationRows.js';
-import type { PpoBatch, PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
+import type { PolicyActions, PpoBatch, PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
 
 export type { PpoBatch, PpoStepHyperparameters } from './PpoLearner.js';
 import { trustRegionPolicyLoss, trustRegionValueLoss } from './TrustRegionLosses.js';
@@ -27,12 +27,16 @@ export interface PpoLearnerState {
   adam: AdamState;
 }
 
-interface BatchTensors {
+interface ActionTensors {
   x: tf.Tensor2D;
   masks: tf.Tensor2D | null;
   continuous: tf.Tensor2D | null;
   oneHot: tf.Tensor2D | null;
+}
+
+interface BatchTensors extends ActionTensors {
   oldLogProbs: tf.Tensor2D;
+  proximalLogProbs: tf.Tensor2D | null;
   advantages: tf.Tensor1D;
   returns: tf.Tensor2D;
   oldValues: tf.Tensor2D;
@@ -76,6 +80,19 @@ export class PpoOptimizer implements PpoLearner {
   /** Folds observations into the running normaliser (ML-Agents does it with each trajectory). */
   updateNormalizer(obs: Float32Array[], n: number): void {
     this.policy.updateNormalizer(obs, n);
+  }
+
+  /** Log probs of actions already taken, under the current weights (no gradient, nothing changes). */
+  actionLogProbs(actions: PolicyActions): Float32Array {
+    const t = this.uploadActions(actions);
+    try {
+      const logProbs = tf.tidy(() => this.policy.evaluate(t.x, t.masks, t.continuous, t.oneHot).logProbs);
+      const out = logProbs.dataSync() as Float32Array;
+      logProbs.dispose();
+      return out;
+    } finally {
+      tf.dispose(tensorsOf(t));
+    }
   }
 
   /**
@@ -156,7 +173,7 @@ export class PpoOptimizer implements PpoLearner {
 
   private lossTerms(t: BatchTensors, hp: PpoStepHyperparameters): LossTerms {
     const ev = this.policy.evaluate(t.x, t.masks, t.continuous, t.oneHot);
-    const policyLoss = trustRegionPolicyLoss(t.advantages, ev.logProbs, t.oldLogProbs, hp.epsilon);
+    const policyLoss = trustRegionPolicyLoss(t.advantages, ev.logProbs, t.oldLogProbs, hp.epsilon, t.proximalLogProbs);
     const valueLoss = trustRegionValueLoss(ev.values, t.oldValues, t.returns, hp.epsilon);
     const entropy = tf.mean(ev.entropy) as tf.Scalar;
     const loss = tf.sub(tf.add(policyLoss, tf.mul(valueLoss, 0.5)), tf.mul(entropy, hp.beta)) as tf.Scalar;
@@ -164,26 +181,48 @@ export class PpoOptimizer implements PpoLearner {
   }
 
   private upload(b: PpoBatch): BatchTensors {
+    const actions = this.uploadActions(b);
+    try {
+      const p = this.policy;
+      const n = b.n;
+      const S = p.rewardSignals.length;
+      const logProbWidth = `n x ${p.logProbWidth}: ${p.continuousSize} continuous + ${p.branchSizes.length} branches`;
+      expectArray(b.oldLogProbs, Float32Array, n * p.logProbWidth, `batch.oldLogProbs (${logProbWidth})`);
+      if (b.proximalLogProbs !== undefined) expectArray(b.proximalLogProbs, Float32Array, n * p.logProbWidth, `batch.proximalLogProbs (${logProbWidth})`);
+      expectArray(b.advantages, Float32Array, n, 'batch.advantages');
+      const returns = new Float32Array(n * S);
+      const oldValues = new Float32Array(n * S);
+      p.rewardSignals.forEach((name, s) => {
+        for (const [field, target] of [['returns', returns], ['oldValues', oldValues]] as const) {
+          const col = b[field]?.[name];
+          expectArray(col, Float32Array, n, `batch.${field}.${name}`);
+          for (let i = 0; i < n; i++) target[i * S + s] = col![i]!;
+        }
+      });
+      return {
+        ...actions,
+        oldLogProbs: tf.tensor2d(b.oldLogProbs, [n, p.logProbWidth]),
+        proximalLogProbs: b.proximalLogProbs ? tf.tensor2d(b.proximalLogProbs, [n, p.logProbWidth]) : null,
+        advantages: tf.tensor1d(b.advantages),
+        returns: tf.tensor2d(returns, [n, S]),
+        oldValues: tf.tensor2d(oldValues, [n, S]),
+      };
+    } catch (err) {
+      tf.dispose(tensorsOf(actions));
+      throw err;
+    }
+  }
+
+  /** Checks the rows and actions of a batch and makes their tensors (observations, masks, actions as the heads read them). */
+  private uploadActions(b: PolicyActions): ActionTensors {
     const p = this.policy;
     const n = b?.n;
     const rows = joinObservationRows(p.spec, b?.obs, n, 'batch');
     const C = p.continuousSize;
     const B = p.branchSizes.length;
-    const S = p.rewardSignals.length;
     expectArray(b.continuousRaw, Float32Array, n * C, `batch.continuousRaw (n x ${C} continuous actions)`);
     expectArray(b.discrete, Int32Array, n * B, `batch.discrete (n x ${B} branches)`);
-    expectArray(b.oldLogProbs, Float32Array, n * p.logProbWidth, `batch.oldLogProbs (n x ${p.logProbWidth}: ${C} continuous + ${B} branches)`);
-    expectArray(b.advantages, Float32Array, n, 'batch.advantages');
     p.checkMasks(b.actionMasks, n, 'batch');
-    const returns = new Float32Array(n * S);
-    const oldValues = new Float32Array(n * S);
-    p.rewardSignals.forEach((name, s) => {
-      for (const [field, target] of [['returns', returns], ['oldValues', oldValues]] as const) {
-        const col = b[field]?.[name];
-        expectArray(col, Float32Array, n, `batch.${field}.${name}`);
-        for (let i = 0; i < n; i++) target[i * S + s] = col![i]!;
-      }
-    });
     let oneHot: Float32Array | null = null;
     if (B > 0) {
       const K = p.maskWidth;
@@ -205,15 +244,11 @@ export class PpoOptimizer implements PpoLearner {
       masks: b.actionMasks && B > 0 ? p.maskTensor(b.actionMasks, n) : null,
       continuous: C > 0 ? tf.tensor2d(b.continuousRaw, [n, C]) : null,
       oneHot: oneHot ? tf.tensor2d(oneHot, [n, p.maskWidth]) : null,
-      oldLogProbs: tf.tensor2d(b.oldLogProbs, [n, p.logProbWidth]),
-      advantages: tf.tensor1d(b.advantages),
-      returns: tf.tensor2d(returns, [n, S]),
-      oldValues: tf.tensor2d(oldValues, [n, S]),
     };
   }
 }
 
-function tensorsOf(t: BatchTensors): tf.Tensor[] {
+function tensorsOf(t: ActionTensors): tf.Tensor[] {
   return Object.values(t).filter((v): v is tf.Tensor => v !== null);
 }
 

@@ -33,7 +33,8 @@ async function update(req: LearnerUpdateRequest): Promise<LearnerUpdateReply> {
   const hp = req.build.settings.hyperparameters;
   const steps = policyUpdateSteps(
     UpdateBuffer.fromTransfer(req.buffer),
-    { spec: req.build.spec, learner: optimizer, rewardSignals, batchSize: hp.batch_size, numEpoch: hp.num_epoch },
+    // The games played on while the previous update ran: the buffer is up to one update old.
+    { spec: req.build.spec, learner: optimizer, rewardSignals, batchSize: hp.batch_size, numEpoch: hp.num_epoch, staleBuffer: true },
     req.current,
     new SeededRandom(req.shuffleSeed),
   );

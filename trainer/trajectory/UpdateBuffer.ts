@@ -25,6 +25,16 @@ export class UpdateBuffer {
     this.columns.set(name, { ctor, width, data: new ctor(0) });
   }
 
+  /** Adds (or replaces) a column computed over the rows already in the buffer, n x width values. */
+  setColumn(name: string, width: number, data: Float32Array): void {
+    if (!Number.isInteger(width) || width < 1 || data.length !== this.rows * width) {
+      throw new Error(`UpdateBuffer.setColumn: column '${name}' has ${data.length} values, expected ${this.rows} rows x ${width}`);
+    }
+    const col = new Float32Array(this.capacity * width);
+    col.set(data);
+    this.columns.set(name, { ctor: Float32Array, width, data: col });
+  }
+
   /** A new, empty buffer with the same columns (threaded trainers fill it while this one trains). */
   emptyCopy(): UpdateBuffer {
     const copy = new UpdateBuffer();
