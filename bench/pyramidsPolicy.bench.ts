@@ -35,6 +35,8 @@ const areas = count('areas', 1);
 const game = createPyramidsGame({ areas, seed: count('seed', 0), parameters: {} });
 const policy = args.model === 'pilot' ? null : await OnnxPolicy.load(args.model!, { deterministic: false });
 const ended: EpisodeEndInfo[] = [];
+/** Ended at the gold brick (a timeout is interrupted and scores -1). */
+const won = (e: EpisodeEndInfo) => !e.interrupted && e.cumulativeReward > 0;
 // Per area (agent i plays area i): the game step its episode began at and the one its switch was pressed at.
 const began = new Array<number>(areas).fill(0);
 const pressed = new Array<number>(areas).fill(-1);
@@ -51,7 +53,7 @@ game.step = () => {
 const onEpisodeEnd = (e: EpisodeEndInfo) => {
   ended.push(e);
   const i = e.agentId;
-  if (!e.interrupted && e.cumulativeReward > 0 && pressed[i]! >= 0) phases.push({ toSwitch: pressed[i]! - began[i]!, toGold: clock - pressed[i]! });
+  if (won(e) && pressed[i]! >= 0) phases.push({ toSwitch: pressed[i]! - began[i]!, toGold: clock - pressed[i]! });
   began[i] = clock;
   pressed[i] = -1;
 };
@@ -62,7 +64,7 @@ await sync.run({ maxSteps: steps });
 sync.close();
 if (ended.length === 0) throw new Error(`no episode ended in ${steps} steps; pass a larger --steps (an episode lasts at most 5000)`);
 const mean = ended.reduce((a, e) => a + e.cumulativeReward, 0) / ended.length;
-const wins = ended.filter((e) => !e.interrupted && e.cumulativeReward > 0).length;
+const wins = ended.filter(won).length;
 const length = ended.reduce((a, e) => a + e.steps, 0) / ended.length;
 const meanOf = (key: 'toSwitch' | 'toGold') => (phases.length === 0 ? NaN : phases.reduce((a, p) => a + p[key], 0) / phases.length);
 console.log('| model | areas x steps | episodes | mean reward | won | mean length (steps) | won: steps to the switch / then to the gold |');

@@ -255,6 +255,22 @@ export class ActorCritic {
   evaluate(x: tf.Tensor2D, masks: tf.Tensor2D | null, continuousActions: tf.Tensor2D | null, discreteOneHot: tf.Tensor2D | null): PolicyEvaluation {
     const xn = this.normalize(x);
     const h = this.actorBody.apply(xn);
+    const { logProbs, entropy } = this.actionHeads(h, masks, continuousActions, discreteOneHot);
+    const n = x.shape[0];
+    const values = this.criticBody ? this.valueHeads.apply(this.criticBody.apply(xn)) : this.valueHeads.apply(h);
+    return { logProbs, entropy: tf.reshape(tf.broadcastTo(entropy, [n, 1]), [n]) as tf.Tensor1D, values };
+  }
+
+  /**
+   * Log probs [n, C + branches] of actions already taken, from the actor alone (no critic): what
+   * `evaluate` gives as `logProbs`, for a pass that needs nothing else. Call inside tf.tidy.
+   */
+  actionLogProbs(x: tf.Tensor2D, masks: tf.Tensor2D | null, continuousActions: tf.Tensor2D | null, discreteOneHot: tf.Tensor2D | null): tf.Tensor2D {
+    return this.actionHeads(this.actorBody.apply(this.normalize(x)), masks, continuousActions, discreteOneHot).logProbs;
+  }
+
+  /** The action heads on the actor's hidden state: log probs of the given actions and entropy (summed over heads, [n, 1] or [1, 1]). */
+  private actionHeads(h: tf.Tensor2D, masks: tf.Tensor2D | null, continuousActions: tf.Tensor2D | null, discreteOneHot: tf.Tensor2D | null): { logProbs: tf.Tensor2D; entropy: tf.Tensor2D } {
     const logProbs: tf.Tensor2D[] = [];
     let entropy: tf.Tensor2D | null = null;
     const addEntropy = (e: tf.Tensor2D) => (entropy = entropy ? (tf.add(entropy, e) as tf.Tensor2D) : e);
@@ -269,13 +285,7 @@ export class ActorCritic {
       logProbs.push(this.discreteHead.logProb(dists, discreteOneHot));
       for (const d of dists) addEntropy(d.entropy);
     }
-    const n = x.shape[0];
-    const values = this.criticBody ? this.valueHeads.apply(this.criticBody.apply(xn)) : this.valueHeads.apply(h);
-    return {
-      logProbs: (logProbs.length === 1 ? logProbs[0]! : tf.concat(logProbs, 1)) as tf.Tensor2D,
-      entropy: tf.reshape(tf.broadcastTo(entropy!, [n, 1]), [n]) as tf.Tensor1D,
-      values,
-    };
+    return { logProbs: (logProbs.length === 1 ? logProbs[0]! : tf.concat(logProbs, 1)) as tf.Tensor2D, entropy: entropy! };
   }
 
   /** Float mask tensor [n, sum K] from the protocol's 0/1 bytes, for `evaluate`. */

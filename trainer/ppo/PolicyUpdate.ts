@@ -4,7 +4,7 @@ import type { RewardSignal } from '../rewards/RewardSignal.js';
 import { signalColumns } from '../rewards/SignalColumns.js';
 import type { HierarchicalTimer } from '../stats/HierarchicalTimer.js';
 import { UpdateBuffer } from '../trajectory/UpdateBuffer.js';
-import type { PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
+import type { PolicyActions, PpoLearner, PpoStepHyperparameters } from './PpoLearner.js';
 
 /**
  * An empty update buffer with every column a policy update reads, declared once: the trainer
@@ -18,8 +18,7 @@ export function createPolicyUpdateBuffer(spec: BehaviorSpec, rewardSignals: read
     ['continuousRaw', Float32Array, continuous],
     ['discrete', Int32Array, discrete.length],
     ['actionMasks', Uint8Array, actionMaskSize(spec.actions)],
-    // One log prob per continuous dimension and per discrete branch, as ML-Agents flattens them.
-    ['oldLogProbs', Float32Array, continuous + discrete.length],
+    ['oldLogProbs', Float32Array, logProbWidth(spec)],
     ['advantages', Float32Array, 1],
     ...rewardSignals.flatMap((s): [string, Float32ArrayConstructor, number][] => [
       [`returns.${s.name}`, Float32Array, 1],
@@ -30,6 +29,22 @@ export function createPolicyUpdateBuffer(spec: BehaviorSpec, rewardSignals: read
   for (const [name, ctor, width] of own) buffer.define(name, ctor, width);
   for (const c of signalColumns(rewardSignals, own.map(([name]) => name))) buffer.define(c.name, c.ctor, c.width);
   return buffer;
+}
+
+/** One log prob per continuous dimension and per discrete branch, as ML-Agents flattens them. */
+function logProbWidth(spec: BehaviorSpec): number {
+  return spec.actions.continuous + spec.actions.discrete.length;
+}
+
+/** The observations and actions of `n` buffer rows (a slice), as the learner reads them. */
+function policyActions(spec: BehaviorSpec, cols: ReturnType<UpdateBuffer['slice']>, n: number): PolicyActions {
+  return {
+    n,
+    obs: spec.observations.map((_, k) => cols[`obs${k}`] as Float32Array),
+    continuousRaw: cols.continuousRaw as Float32Array,
+    discrete: cols.discrete as Int32Array,
+    actionMasks: spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
+  };
 }
 
 /** What one policy update works on; the same whether it runs in the trainer or on a learner thread. */
@@ -65,7 +80,6 @@ export function* policyUpdateSteps(
 ): Generator<void, Record<string, number>> {
   const { spec, learner, rewardSignals, timer } = parts;
   const time = <T>(name: string, fn: () => T): T => (timer ? timer.time(name, fn) : fn());
-  const obsSizes = spec.observations.map(observationSize);
   const lagKl = parts.staleBuffer ? time('PpoOptimizer.proximalLogProbs', () => addProximalLogProbs(buffer, parts)) : null;
   buffer.normalizeColumn('advantages');
   const batchSize = Math.min(parts.batchSize, buffer.length);
@@ -85,11 +99,7 @@ export function* policyUpdateSteps(
       const stats = time('PpoOptimizer.update', () =>
         learner.update(
           {
-            n: batchSize,
-            obs: obsSizes.map((_, k) => cols[`obs${k}`] as Float32Array),
-            continuousRaw: cols.continuousRaw as Float32Array,
-            discrete: cols.discrete as Int32Array,
-            actionMasks: spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
+            ...policyActions(spec, cols, batchSize),
             oldLogProbs: cols.oldLogProbs as Float32Array,
             ...(lagKl === null ? {} : { proximalLogProbs: cols[PROXIMAL_LOG_PROBS] as Float32Array }),
             advantages: cols.advantages as Float32Array,
@@ -127,13 +137,7 @@ const PROXIMAL_LOG_PROBS = 'proximalLogProbs';
 function addProximalLogProbs(buffer: UpdateBuffer, parts: PolicyUpdateParts): number {
   const n = buffer.length;
   const cols = buffer.slice(0, n);
-  const proximal = parts.learner.actionLogProbs({
-    n,
-    obs: parts.spec.observations.map((_, k) => cols[`obs${k}`] as Float32Array),
-    continuousRaw: cols.continuousRaw as Float32Array,
-    discrete: cols.discrete as Int32Array,
-    actionMasks: parts.spec.actions.discrete.length > 0 ? (cols.actionMasks as Uint8Array) : null,
-  });
+  const proximal = parts.learner.actionLogProbs(policyActions(parts.spec, cols, n));
   const behavior = cols.oldLogProbs as Float32Array;
   // KL(behavior || proximal) estimated as the mean of (ratio - 1) - log ratio, ratio = proximal /
   // behavior: unbiased like the mean of -log ratio, but never negative and of lower variance.
@@ -142,6 +146,6 @@ function addProximalLogProbs(buffer: UpdateBuffer, parts: PolicyUpdateParts): nu
     const logRatio = proximal[i]! - behavior[i]!;
     kl += Math.expm1(logRatio) - logRatio;
   }
-  buffer.setColumn(PROXIMAL_LOG_PROBS, proximal.length / Math.max(1, n), proximal);
+  buffer.setColumn(PROXIMAL_LOG_PROBS, logProbWidth(parts.spec), proximal);
   return kl / Math.max(1, proximal.length);
 }

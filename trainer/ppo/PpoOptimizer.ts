@@ -86,7 +86,7 @@ export class PpoOptimizer implements PpoLearner {
   actionLogProbs(actions: PolicyActions): Float32Array {
     const t = this.uploadActions(actions);
     try {
-      const logProbs = tf.tidy(() => this.policy.evaluate(t.x, t.masks, t.continuous, t.oneHot).logProbs);
+      const logProbs = tf.tidy(() => this.policy.actionLogProbs(t.x, t.masks, t.continuous, t.oneHot));
       const out = logProbs.dataSync() as Float32Array;
       logProbs.dispose();
       return out;
