@@ -280,8 +280,18 @@ export class PpoTrainer {
 
   /** Resolves once no update is running (at once unless a threaded update is in progress); throws if it failed. */
   async idle(): Promise<void> {
+    const failure = await this.settled();
+    if (failure) throw failure;
+  }
+
+  /**
+   * Resolves once no update is running, with the error of the threaded update that failed, if
+   * one did. The weights are then those of the last update that succeeded: a failed update never
+   * reaches them.
+   */
+  async settled(): Promise<Error | null> {
     while (this.updating) await this.updating;
-    if (this.failure) throw this.failure;
+    return this.failure;
   }
 
   /** A threaded update: on the learner thread while the games keep playing. */

@@ -138,6 +138,16 @@ export class BehaviorTrainer implements BehaviorPolicy {
     return this.opts.checkpoints.save(checkpoint, this.lastMeanReward, extra);
   }
 
+  /**
+   * The first network variable that holds NaN or an infinity, or null. A diverged network is never
+   * saved over the last good checkpoint, which --resume would then start from.
+   */
+  nonFiniteVariable(): string | null {
+    const { meta, weights } = this.optimizer.getState().networks;
+    const i = weights.findIndex((w) => !w.every(Number.isFinite));
+    return i < 0 ? null : meta.variables[i]!.name;
+  }
+
   /** Writes the summary of the steps since the last one, whatever the schedule says (at the end of a run). */
   writeSummary(step = this.trainer.currentStep): void {
     if (step === this.lastSummaryStep) return;

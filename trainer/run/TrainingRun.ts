@@ -231,26 +231,41 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     await pages?.close();
     live.close();
   }
-  if (fatal) throw fatal;
 
+  // As ML-Agents, whose trainer controller saves its models in a `finally`, a run that stops on an
+  // error saves too: a game that keeps crashing, or a failed learner thread, after hours of
+  // training then costs a --resume, not everything since the last checkpoint. The error is thrown
+  // once everything is saved.
   const steps: Record<string, number> = {};
   for (const [name, t] of trainers) {
     steps[name] = t.trainer.currentStep;
     // A threaded update still running finishes first: its weights belong in the final save.
-    await t.trainer.idle();
+    const failure = await t.trainer.settled();
+    fatal ??= failure;
     if (!cs.inference) {
-      t.writeSummary();
-      const path = t.saveCheckpoint();
-      const extra = exportPolicy(t.spec, t.optimizer, t.trainer.currentStep, runDir, true);
-      status.setFinal(name, {
-        steps: t.trainer.currentStep,
-        file_path: path,
-        reward: null,
-        creation_time: Date.now() / 1000,
-        auxillary_file_paths: extra,
-      });
-      log(`Saved ${name} at step ${t.trainer.currentStep}: ${path}`);
-      for (const f of extra) log(`Exported ${f}`);
+      const diverged = t.nonFiniteVariable();
+      if (diverged) {
+        log(`Not saving ${name} at step ${t.trainer.currentStep}: ${diverged} holds NaN or infinite values; --resume starts from the last checkpoint`);
+      } else {
+        try {
+          t.writeSummary();
+          const path = t.saveCheckpoint();
+          const extra = exportPolicy(t.spec, t.optimizer, t.trainer.currentStep, runDir, true);
+          status.setFinal(name, {
+            steps: t.trainer.currentStep,
+            file_path: path,
+            reward: null,
+            creation_time: Date.now() / 1000,
+            auxillary_file_paths: extra,
+          });
+          log(`Saved ${name} at step ${t.trainer.currentStep}${fatal ? ' before stopping on the error below' : ''}: ${path}`);
+          for (const f of extra) log(`Exported ${f}`);
+        } catch (e) {
+          // The error that stopped the run is the one to report; a save it also broke comes second.
+          if (!fatal) throw e;
+          log(`Could not save ${name} after the error below: ${(e as Error).message}`);
+        }
+      }
     }
     t.dispose();
   }
@@ -261,6 +276,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
   if (trainers.size > 0) log(trainingTimeSummary(timer));
   for (const [name, s] of learnerSeconds) log(`${name}: the learner thread spent ${s.toFixed(0)} s updating, beside the games`);
   for (const w of writers.all) w.close?.();
+  if (fatal) throw fatal;
   return { runDir, backend, steps, interrupted };
 }
 
