@@ -7,6 +7,9 @@ import { installWasmMatMulGradient } from './WasmMatMulGradient.js';
 /** The `--backend` choices, as the CLI spells them. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
+/** A backend tfjs runs on: what `auto` resolves to, and a choice a learner thread can repeat. */
+export type ActiveBackend = Exclude<BackendChoice, 'auto'>;
+
 /** Every accepted `--backend` value. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -107,7 +110,7 @@ async function trySetBackend(name: string): Promise<boolean> {
  * that cannot be loaded throws with the way to install it. `options.wasmThreads` ('auto' for
  * training runs) starts WASM multi-threaded; the default is the stock single-threaded build.
  */
-export async function selectBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<string> {
+export async function selectBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<ActiveBackend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new Error(`backend: expected one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(choice)}`);
   }

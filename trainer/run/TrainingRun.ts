@@ -2,7 +2,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../config/schema.js';
 import { settingsForBehavior } from '../config/loadRunOptions.js';
-import { selectBackend, trainingWasmThreads, type BackendChoice } from '../backend/selectBackend.js';
+import { selectBackend, trainingWasmThreads } from '../backend/selectBackend.js';
 import { EnvManager } from '../env/EnvManager.js';
 import { GameProcessPool } from '../env/GameProcessPool.js';
 import { CheckpointStore } from '../checkpoint/CheckpointStore.js';
@@ -113,7 +113,7 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
       exportPolicy: (opt, step) => exportPolicy(spec, opt, step, runDir, false),
       onProgress: () => checkDone(),
       timer,
-      backend: backend as BackendChoice,
+      backend,
     });
     if (cs.resume || cs.inference) {
       if (checkpoints.hasLatest()) {
