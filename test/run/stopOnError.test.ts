@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,10 @@ describe('a run that stops on an error', () => {
       state.networks.weights[k]![0] = Number.POSITIVE_INFINITY;
       trainer.optimizer.setState(state);
       expect(trainer.nonFiniteVariable()).toBe(state.networks.meta.variables[k]!.name);
+      // Every save refuses it, the periodic ones too: the run stops instead of making it the latest.
+      const name = state.networks.meta.variables[k]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(() => trainer.saveCheckpoint()).toThrow(new RegExp(`Basic diverged by step 0: network variable '${name}' holds NaN`));
+      expect(readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.ckpt'))).toEqual([]);
     } finally {
       trainer.dispose();
     }

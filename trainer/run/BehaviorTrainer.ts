@@ -123,13 +123,24 @@ export class BehaviorTrainer implements BehaviorPolicy {
 
   private saveCheckpointNow(): string {
     const step = this.trainer.currentStep;
+    const learner = this.optimizer.getState();
+    // A diverged network would become the latest checkpoint, the one --resume starts from, and
+    // would push good ones out of keep_checkpoints; the run stops on this error instead.
+    const diverged = nonFiniteVariableOf(learner);
+    if (diverged) {
+      throw new Error(
+        `${this.opts.spec.name} diverged by step ${step}: network variable '${diverged}' holds NaN or infinite values, ` +
+          'so it is not saved. --resume starts from the last checkpoint; lower hyperparameters.learning_rate, ' +
+          'or look in the game for rewards or observations of huge magnitude',
+      );
+    }
     const checkpoint: TrainerCheckpoint = {
       format: 1,
       behavior: this.opts.spec.name,
       spec: this.opts.spec,
       step,
       trainer: this.trainer.getState(),
-      learner: this.optimizer.getState(),
+      learner,
       rng: this.rng.getState(),
       savedAt: new Date().toISOString(),
     };
@@ -143,9 +154,7 @@ export class BehaviorTrainer implements BehaviorPolicy {
    * saved over the last good checkpoint, which --resume would then start from.
    */
   nonFiniteVariable(): string | null {
-    const { meta, weights } = this.optimizer.getState().networks;
-    const i = weights.findIndex((w) => !w.every(Number.isFinite));
-    return i < 0 ? null : meta.variables[i]!.name;
+    return nonFiniteVariableOf(this.optimizer.getState());
   }
 
   /** Writes the summary of the steps since the last one, whatever the schedule says (at the end of a run). */
@@ -174,4 +183,11 @@ export class BehaviorTrainer implements BehaviorPolicy {
     }
     this.opts.onProgress?.(step);
   }
+}
+
+/** Name of the first network variable of `learner` that holds NaN or an infinity, or null. */
+function nonFiniteVariableOf(learner: PpoLearnerState): string | null {
+  const { meta, weights } = learner.networks;
+  const i = weights.findIndex((w) => !w.every(Number.isFinite));
+  return i < 0 ? null : meta.variables[i]!.name;
 }
