@@ -126,7 +126,7 @@ export class BehaviorTrainer implements BehaviorPolicy {
     const learner = this.optimizer.getState();
     // A diverged network would become the latest checkpoint, the one --resume starts from, and
     // would push good ones out of keep_checkpoints; the run stops on this error instead.
-    const diverged = nonFiniteVariableOf(learner);
+    const diverged = nonFiniteVariable(learner);
     if (diverged) {
       throw new Error(
         `${this.opts.spec.name} diverged by step ${step}: network variable '${diverged}' holds NaN or infinite values, ` +
@@ -147,14 +147,6 @@ export class BehaviorTrainer implements BehaviorPolicy {
     const path = this.opts.checkpoints.pathFor(step);
     const extra = this.opts.exportPolicy?.(this.optimizer, step, path) ?? [];
     return this.opts.checkpoints.save(checkpoint, this.lastMeanReward, extra);
-  }
-
-  /**
-   * The first network variable that holds NaN or an infinity, or null. A diverged network is never
-   * saved over the last good checkpoint, which --resume would then start from.
-   */
-  nonFiniteVariable(): string | null {
-    return nonFiniteVariableOf(this.optimizer.getState());
   }
 
   /** Writes the summary of the steps since the last one, whatever the schedule says (at the end of a run). */
@@ -186,7 +178,7 @@ export class BehaviorTrainer implements BehaviorPolicy {
 }
 
 /** Name of the first network variable of `learner` that holds NaN or an infinity, or null. */
-function nonFiniteVariableOf(learner: PpoLearnerState): string | null {
+function nonFiniteVariable(learner: PpoLearnerState): string | null {
   const { meta, weights } = learner.networks;
   const i = weights.findIndex((w) => !w.every(Number.isFinite));
   return i < 0 ? null : meta.variables[i]!.name;

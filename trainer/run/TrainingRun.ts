@@ -243,28 +243,25 @@ export async function runTraining(options: RunOptions, hooks: TrainingRunHooks =
     const failure = await t.trainer.settled();
     fatal ??= failure;
     if (!cs.inference) {
-      const diverged = t.nonFiniteVariable();
-      if (diverged) {
-        log(`Not saving ${name} at step ${t.trainer.currentStep}: ${diverged} holds NaN or infinite values; --resume starts from the last checkpoint`);
-      } else {
-        try {
-          t.writeSummary();
-          const path = t.saveCheckpoint();
-          const extra = exportPolicy(t.spec, t.optimizer, t.trainer.currentStep, runDir, true);
-          status.setFinal(name, {
-            steps: t.trainer.currentStep,
-            file_path: path,
-            reward: null,
-            creation_time: Date.now() / 1000,
-            auxillary_file_paths: extra,
-          });
-          log(`Saved ${name} at step ${t.trainer.currentStep}${fatal ? ' before stopping on the error below' : ''}: ${path}`);
-          for (const f of extra) log(`Exported ${f}`);
-        } catch (e) {
-          // The error that stopped the run is the one to report; a save it also broke comes second.
-          if (!fatal) throw e;
-          log(`Could not save ${name} after the error below: ${(e as Error).message}`);
-        }
+      try {
+        t.writeSummary();
+        // Refuses a network that diverged to NaN: the last good checkpoint stays the latest.
+        const path = t.saveCheckpoint();
+        const extra = exportPolicy(t.spec, t.optimizer, t.trainer.currentStep, runDir, true);
+        status.setFinal(name, {
+          steps: t.trainer.currentStep,
+          file_path: path,
+          reward: null,
+          creation_time: Date.now() / 1000,
+          auxillary_file_paths: extra,
+        });
+        log(`Saved ${name} at step ${t.trainer.currentStep}${fatal ? ' before stopping on the error below' : ''}: ${path}`);
+        for (const f of extra) log(`Exported ${f}`);
+      } catch (e) {
+        // The error that stopped the run is the one to report; a save it also broke comes second.
+        // A save that fails on its own becomes the run's error, thrown once the rest is closed.
+        if (fatal) log(`Could not save ${name} after the error below: ${(e as Error).message}`);
+        else fatal = e instanceof Error ? e : new Error(String(e));
       }
     }
     t.dispose();
